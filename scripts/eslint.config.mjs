@@ -1,0 +1,63 @@
+// Lint rules, including the layer rule: src/core imports neither `vscode` nor Node I/O,
+// src/node never imports `vscode`, and nothing in src imports from the CLI or the editor adapter
+// except their own layer.
+import tseslint from 'typescript-eslint';
+
+const nodeIo = [
+  'fs', 'fs/promises', 'child_process', 'http', 'https', 'net', 'tls', 'dgram', 'worker_threads',
+  'os', 'cluster', 'readline', 'process', 'dns', 'http2', 'stream', 'zlib', 'v8', 'vm',
+];
+const nodeIoPatterns = nodeIo.flatMap((m) => [m, `node:${m}`]);
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'test-artifacts/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+      eqeqeq: ['error', 'smart'],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: { 'no-console': 'error' },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [
+          { name: 'vscode', message: 'src/core is editor-independent: inject what you need.' },
+          { name: 'ollama', message: 'src/core is transport-independent: the Ollama client lives in src/node.' },
+          ...nodeIoPatterns.map((name) => ({ name, message: 'src/core does no I/O: put it in src/node and inject it.' })),
+        ],
+        patterns: [
+          { group: ['**/node/**', '**/vscode/**', '**/cli/**'], message: 'src/core imports only from src/core.' },
+        ],
+      }],
+      'no-restricted-globals': ['error',
+        { name: 'fetch', message: 'src/core does no I/O: inject a transport.' },
+        { name: 'process', message: 'src/core does not read the process: pass values in.' },
+      ],
+    },
+  },
+  {
+    files: ['src/node/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/node runs outside the editor too (CLI, workers).' }],
+        patterns: [{ group: ['**/vscode/**', '**/cli/**'], message: 'src/node imports only from src/core and src/node.' }],
+      }],
+    },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'The CLI runs without an editor.' }],
+        patterns: [{ group: ['**/vscode/**'], message: 'The CLI uses src/core and src/node only.' }],
+      }],
+    },
+  },
+);

@@ -1,0 +1,130 @@
+// `hearth`: the same core as the editor, from a terminal. Exit codes: 0 success/healthy,
+// 1 a problem was found, 2 wrong usage.
+import { parseArgs } from 'node:util';
+import { readConfig, type HearthConfig, type SettingValue } from '../core/config';
+import { formatDoctor, runDoctor } from '../core/doctor';
+import { ModelError } from '../core/errors';
+import type { ModelBackend } from '../core/model/backend';
+import { decideNumCtx } from '../core/model/numCtx';
+import { OllamaBackend } from '../node/ollama/ollamaBackend';
+
+const USAGE = `Usage: hearth [--host URL] [--model NAME] [--json] <command>
+
+Commands:
+  models    List the server's models with capabilities and context lengths
+  doctor    Check the server, the configured models, thinking and the context window
+
+Options:
+  --host URL     Ollama server (default: $OLLAMA_HOST, else http://127.0.0.1:11434)
+  --model NAME   Model to check (default: gemma4:e4b)
+  --context N    Context window: "auto" or a number of tokens (default: auto)
+  --json         Machine-readable output
+  -h, --help     This help
+`;
+
+export interface CliIO {
+  readonly out: (s: string) => void;
+  readonly err: (s: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        host: { type: 'string' },
+        model: { type: 'string' },
+        context: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    io.err(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0];
+  if (values.help || command === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+  if (!command || positionals.length > 1 || !['models', 'doctor'].includes(command)) {
+    io.err(`${command ? `Unknown command: ${positionals.join(' ')}\n\n` : ''}${USAGE}`);
+    return 2;
+  }
+
+  const flags: Record<string, unknown> = {
+    'hearth.serverUrl': values.host,
+    'hearth.model': values.model,
+    'hearth.contextSize': values.context === undefined ? undefined : /^\d+$/.test(values.context) ? Number(values.context) : values.context,
+  };
+  const read = (key: string): SettingValue => ({ value: flags[key], isSet: flags[key] !== undefined });
+  const { config, warnings } = readConfig(read, { OLLAMA_HOST: io.env.OLLAMA_HOST });
+  for (const w of warnings) io.err(`warning: ${w.key}: ${w.message}`);
+  const backend = new OllamaBackend(config.serverUrl, { headers: config.requestHeaders });
+
+  return command === 'models' ? models(backend, config, values.json ?? false, io) : doctor(backend, config, values.json ?? false, io);
+}
+
+async function models(backend: ModelBackend, config: HearthConfig, json: boolean, io: CliIO): Promise<number> {
+  let list;
+  try {
+    list = await backend.list();
+  } catch (e) {
+    return fail(e, json, io);
+  }
+  const rows = await Promise.all(list.map(async (m) => {
+    try {
+      const d = await backend.describe(m.name);
+      return { name: m.name, family: d.family, parameterSize: d.parameterSize, quantization: d.quantization, sizeBytes: m.sizeBytes, capabilities: d.capabilities, contextLength: d.contextLength ?? m.contextLength, numCtx: decideNumCtx(config.contextSize, d.contextLength ?? m.contextLength).numCtx, promptFormat: d.promptFormat };
+    } catch (e) {
+      return { name: m.name, error: ModelError.is(e) ? e.message : String(e) };
+    }
+  }));
+  if (json) {
+    io.out(JSON.stringify({ serverUrl: backend.url, models: rows }, null, 2));
+    return 0;
+  }
+  if (rows.length === 0) {
+    io.out(`No models on ${backend.url}. Pull one: ollama pull gemma4:e4b`);
+    return 0;
+  }
+  const table = rows.map((r) => 'error' in r
+    ? [r.name, '?', '?', '?', `error: ${r.error}`]
+    : [r.name, r.parameterSize ?? '?', r.contextLength !== undefined ? String(r.contextLength) : '?', String(r.numCtx), r.capabilities.join(',')]);
+  io.out(formatTable(['MODEL', 'SIZE', 'TRAINED CTX', 'NUM_CTX', 'CAPABILITIES'], table));
+  return 0;
+}
+
+async function doctor(backend: ModelBackend, config: HearthConfig, json: boolean, io: CliIO): Promise<number> {
+  const report = await runDoctor(backend, config);
+  io.out(json ? JSON.stringify(report, null, 2) : formatDoctor(report));
+  return report.healthy ? 0 : 1;
+}
+
+function fail(e: unknown, json: boolean, io: CliIO): number {
+  const err = ModelError.is(e) ? e : undefined;
+  if (json) io.out(JSON.stringify({ error: { reason: err?.reason ?? 'badResponse', message: err?.message ?? String(e), fix: err?.fix } }, null, 2));
+  else io.err(err ? err.userMessage : String(e));
+  return 1;
+}
+
+function formatTable(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [head, ...rows].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n');
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), {
+    out: (s) => process.stdout.write(`${s}\n`),
+    err: (s) => process.stderr.write(`${s}\n`),
+    env: process.env,
+  }).then((code) => { process.exitCode = code; }, (e) => {
+    process.stderr.write(`hearth: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  });
+}

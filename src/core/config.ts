@@ -1,0 +1,220 @@
+// The one declaration of Hearth's settings. The editor adapter reads them through `readConfig`, the
+// CLI builds the same object from flags, and a unit test keeps this table and package.json in sync.
+
+export type ContextSizeSetting = 'auto' | number;
+
+export interface HearthConfig {
+  /** Base URL of the model server, normalized (scheme, host, port; no trailing slash). */
+  readonly serverUrl: string;
+  readonly model: string;
+  readonly completionModel: string;
+  readonly reviewModel: string;
+  readonly testsModel: string;
+  readonly contextSize: ContextSizeSetting;
+  readonly keepAlive: string;
+  readonly requestHeaders: Readonly<Record<string, string>>;
+  readonly parallelRequests: number;
+  readonly requestTimeoutSeconds: number;
+}
+
+export type Feature = 'completion' | 'review' | 'tests';
+
+interface SettingSpec<T> {
+  readonly key: string;
+  readonly default: T;
+  /** JSON-schema type as written in package.json. */
+  readonly type: string | readonly string[];
+  readonly markdownDescription: string;
+  readonly minimum?: number;
+  readonly maximum?: number;
+}
+
+export const DEFAULT_SERVER_URL = 'http://127.0.0.1:11434';
+
+export const SETTINGS = {
+  serverUrl: {
+    key: 'hearth.serverUrl', type: 'string', default: DEFAULT_SERVER_URL,
+    markdownDescription: 'URL of the Ollama server. When this is not set, `OLLAMA_HOST` from the environment is used if present, as the `ollama` command does.',
+  },
+  model: {
+    key: 'hearth.model', type: 'string', default: 'gemma4:e4b',
+    markdownDescription: 'Model used by every feature unless a feature names its own. Run `ollama pull gemma4:e4b` or use **Hearth: Pull Model**.',
+  },
+  completionModel: {
+    key: 'hearth.completion.model', type: 'string', default: '',
+    markdownDescription: 'Model for inline completions. Empty: `#hearth.model#`. A small model here (e.g. `gemma4:e2b`) keeps ghost text fast.',
+  },
+  reviewModel: {
+    key: 'hearth.review.model', type: 'string', default: '',
+    markdownDescription: 'Model for reviewing the staged diff. Empty: `#hearth.model#`.',
+  },
+  testsModel: {
+    key: 'hearth.tests.model', type: 'string', default: '',
+    markdownDescription: 'Model for generating tests. Empty: `#hearth.model#`.',
+  },
+  contextSize: {
+    key: 'hearth.contextSize', type: ['string', 'integer'], default: 'auto' as ContextSizeSetting,
+    markdownDescription: 'Context window (`num_ctx`) sent with **every** request to a model, the same for all features so the model is never reloaded. `auto`: the model\'s trained length, at most 32768 tokens. A number: that many tokens (at least 2048, at most the trained length).',
+    minimum: 2048,
+  },
+  keepAlive: {
+    key: 'hearth.keepAlive', type: 'string', default: '30m',
+    markdownDescription: 'How long Ollama keeps the model loaded after a request (`keep_alive`), e.g. `30m`, `2h`, `-1` (forever). The same value is sent with every request.',
+  },
+  requestHeaders: {
+    key: 'hearth.requestHeaders', type: 'object', default: {} as Record<string, string>,
+    markdownDescription: 'Extra HTTP headers sent with every request, for a remote server behind a proxy that needs them (e.g. `{"Authorization": "Bearer …"}`).',
+  },
+  parallelRequests: {
+    key: 'hearth.parallelRequests', type: 'integer', default: 1,
+    markdownDescription: 'Requests Hearth keeps in flight per server. Match the server\'s `OLLAMA_NUM_PARALLEL` (1 by default); more only queue on the server.',
+    minimum: 1, maximum: 16,
+  },
+  requestTimeoutSeconds: {
+    key: 'hearth.requestTimeoutSeconds', type: 'integer', default: 600,
+    markdownDescription: 'Longest wait for a model request, including loading the model. Hearth has no other hidden timeout.',
+    minimum: 5, maximum: 7200,
+  },
+} as const satisfies Record<keyof HearthConfig, SettingSpec<unknown>>;
+
+/** What a settings source knows about one key: its value and whether the user set it at all. */
+export interface SettingValue {
+  readonly value: unknown;
+  readonly isSet: boolean;
+}
+
+export interface ConfigWarning {
+  readonly key: string;
+  readonly message: string;
+}
+
+/**
+ * Builds the typed configuration from any settings source. Invalid values fall back to the default
+ * with a warning rather than failing: a typo in settings.json must not switch the extension off.
+ */
+export function readConfig(
+  read: (key: string) => SettingValue,
+  env: { readonly OLLAMA_HOST?: string } = {},
+): { config: HearthConfig; warnings: ConfigWarning[] } {
+  const warnings: ConfigWarning[] = [];
+  const warn = (key: string, message: string) => warnings.push({ key, message });
+
+  const str = (spec: SettingSpec<string>): string => {
+    const v = read(spec.key).value;
+    if (v === undefined || v === null) return spec.default;
+    if (typeof v !== 'string') { warn(spec.key, `expected a string; using "${spec.default}"`); return spec.default; }
+    return v.trim();
+  };
+  const int = (spec: SettingSpec<number>): number => {
+    const v = read(spec.key).value;
+    if (v === undefined || v === null) return spec.default;
+    if (typeof v !== 'number' || !Number.isInteger(v) || (spec.minimum !== undefined && v < spec.minimum) || (spec.maximum !== undefined && v > spec.maximum)) {
+      warn(spec.key, `expected a whole number${spec.minimum !== undefined ? ` from ${spec.minimum}` : ''}${spec.maximum !== undefined ? ` to ${spec.maximum}` : ''}; using ${spec.default}`);
+      return spec.default;
+    }
+    return v;
+  };
+
+  const urlSetting = read(SETTINGS.serverUrl.key);
+  const rawUrl = urlSetting.isSet && typeof urlSetting.value === 'string' && urlSetting.value.trim() !== ''
+    ? urlSetting.value
+    : env.OLLAMA_HOST?.trim() || SETTINGS.serverUrl.default;
+  let serverUrl: string;
+  try {
+    serverUrl = normalizeServerUrl(rawUrl);
+  } catch {
+    warn(SETTINGS.serverUrl.key, `"${rawUrl}" is not a valid server address; using ${DEFAULT_SERVER_URL}`);
+    serverUrl = DEFAULT_SERVER_URL;
+  }
+
+  const ctxRaw = read(SETTINGS.contextSize.key).value;
+  let contextSize: ContextSizeSetting = 'auto';
+  if (typeof ctxRaw === 'number' && Number.isInteger(ctxRaw) && ctxRaw >= MIN_NUM_CTX) contextSize = ctxRaw;
+  else if (typeof ctxRaw === 'string' && /^\d+$/.test(ctxRaw.trim()) && Number(ctxRaw) >= MIN_NUM_CTX) contextSize = Number(ctxRaw);
+  else if (ctxRaw !== undefined && ctxRaw !== null && ctxRaw !== 'auto') warn(SETTINGS.contextSize.key, `expected "auto" or a number of tokens ≥ ${MIN_NUM_CTX}; using "auto"`);
+
+  const headersRaw = read(SETTINGS.requestHeaders.key).value;
+  const requestHeaders: Record<string, string> = {};
+  if (headersRaw && typeof headersRaw === 'object' && !Array.isArray(headersRaw)) {
+    for (const [k, v] of Object.entries(headersRaw as Record<string, unknown>)) {
+      if (typeof v === 'string' && /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(k)) requestHeaders[k] = v;
+      else warn(SETTINGS.requestHeaders.key, `header "${k}" ignored: names are tokens and values strings`);
+    }
+  } else if (headersRaw !== undefined && headersRaw !== null) {
+    warn(SETTINGS.requestHeaders.key, 'expected an object of header names to strings; ignored');
+  }
+
+  const model = str(SETTINGS.model) || SETTINGS.model.default;
+  const keepAlive = str(SETTINGS.keepAlive) || SETTINGS.keepAlive.default;
+  if (!isKeepAlive(keepAlive)) warn(SETTINGS.keepAlive.key, `"${keepAlive}" is not a duration like 30m, 2h, 300 or -1; using ${SETTINGS.keepAlive.default}`);
+
+  const config: HearthConfig = {
+    serverUrl,
+    model,
+    completionModel: str(SETTINGS.completionModel),
+    reviewModel: str(SETTINGS.reviewModel),
+    testsModel: str(SETTINGS.testsModel),
+    contextSize,
+    keepAlive: isKeepAlive(keepAlive) ? keepAlive : SETTINGS.keepAlive.default,
+    requestHeaders,
+    parallelRequests: int(SETTINGS.parallelRequests),
+    requestTimeoutSeconds: int(SETTINGS.requestTimeoutSeconds),
+  };
+  return { config, warnings };
+}
+
+export const MIN_NUM_CTX = 2048;
+
+export function modelFor(config: HearthConfig, feature: Feature): string {
+  const override = feature === 'completion' ? config.completionModel : feature === 'review' ? config.reviewModel : config.testsModel;
+  return override || config.model;
+}
+
+/** Go-style durations Ollama accepts for keep_alive, plain seconds, or -1. */
+export function isKeepAlive(s: string): boolean {
+  return /^-?\d+$/.test(s) || /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(s);
+}
+
+/**
+ * Turns what people write for a server address (`OLLAMA_HOST` style: `host`, `host:port`, `:port`,
+ * `0.0.0.0`, `http://host`, with or without a path) into a URL a client can connect to. Follows the
+ * `ollama` command's rules: no scheme means http on port 11434; an explicit http/https scheme without
+ * a port means 80/443. A bind-all address (0.0.0.0, ::) means this machine.
+ */
+export function normalizeServerUrl(raw: string): string {
+  let s = raw.trim();
+  if (s === '') throw new Error('empty server address');
+  let scheme = 'http';
+  let defaultPort = '11434';
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(s);
+  if (m) {
+    scheme = m[1].toLowerCase();
+    if (scheme !== 'http' && scheme !== 'https') throw new Error(`unsupported scheme ${scheme}`);
+    defaultPort = scheme === 'https' ? '443' : '80';
+    s = s.slice(m[0].length);
+  }
+  const slash = s.indexOf('/');
+  let path = slash >= 0 ? s.slice(slash) : '';
+  let hostport = slash >= 0 ? s.slice(0, slash) : s;
+  path = path.replace(/\/+$/, '');
+  let host: string;
+  let port: string;
+  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(hostport);
+  if (bracket) {
+    host = `[${bracket[1]}]`;
+    port = bracket[2] ?? defaultPort;
+  } else if ((hostport.match(/:/g) ?? []).length > 1) {
+    host = `[${hostport}]`; // a bare IPv6 address
+    port = defaultPort;
+  } else {
+    const i = hostport.lastIndexOf(':');
+    host = i >= 0 ? hostport.slice(0, i) : hostport;
+    port = i >= 0 ? hostport.slice(i + 1) : defaultPort;
+  }
+  if (host === '' || host === '0.0.0.0') host = '127.0.0.1';
+  if (host === '[::]') host = '[::1]';
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new Error(`bad port ${port}`);
+  if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/.test(host)) throw new Error(`bad host ${host}`);
+  hostport = `${host}:${port}`;
+  return `${scheme}://${hostport}${path}`;
+}

@@ -1,0 +1,144 @@
+// Typed errors for everything that can go wrong between Hearth and a model server. Each carries a
+// reason (for code), a message (what happened) and a fix (what the user can do), so that the status
+// bar, notifications, the Doctor and the CLI all say the same actionable thing.
+
+export type ModelErrorReason =
+  | 'unreachable'
+  | 'modelNotFound'
+  | 'unsupported'
+  | 'contextOverflow'
+  | 'busy'
+  | 'crashed'
+  | 'badResponse'
+  | 'aborted'
+  | 'timeout';
+
+export interface ModelErrorDetail {
+  readonly status?: number;
+  readonly serverMessage?: string;
+  readonly url?: string;
+  readonly model?: string;
+}
+
+export class ModelError extends Error {
+  override readonly name = 'ModelError';
+
+  constructor(
+    readonly reason: ModelErrorReason,
+    message: string,
+    readonly fix: string,
+    readonly detail: ModelErrorDetail = {},
+  ) {
+    super(message);
+  }
+
+  /** The message and the fix in one line, for notifications, tooltips and the CLI. */
+  get userMessage(): string {
+    return this.fix ? `${this.message} ${this.fix}` : this.message;
+  }
+
+  static is(e: unknown, reason?: ModelErrorReason): e is ModelError {
+    return e instanceof ModelError && (reason === undefined || e.reason === reason);
+  }
+}
+
+/** Expected noise: the user typed on, or a newer request replaced this one. Never shown. */
+export function isSilent(e: unknown): boolean {
+  return ModelError.is(e, 'aborted');
+}
+
+export function abortedError(why = 'The request was cancelled.'): ModelError {
+  return new ModelError('aborted', why, '');
+}
+
+export interface ServerErrorFacts {
+  /** HTTP status; 200 for an `{"error"}` line that arrived mid-stream. */
+  readonly status: number;
+  /** The `error` field of Ollama's JSON body, or the raw body text. */
+  readonly message: string;
+  readonly url: string;
+  readonly model?: string;
+}
+
+/**
+ * Maps an error reply of an Ollama server (status + `{"error": "..."}`) to a typed error. The
+ * patterns are Ollama's real error texts (see the reference's error table); the fixes are written
+ * for a person who has never read Ollama's source.
+ */
+export function classifyServerError(f: ServerErrorFacts): ModelError {
+  const m = f.message.trim();
+  const detail: ModelErrorDetail = { status: f.status, serverMessage: m, url: f.url, model: f.model };
+  const model = f.model ?? 'the model';
+  const lower = m.toLowerCase();
+
+  if (/model ['"]?[^'"]*['"]? not found/.test(lower) || (f.status === 404 && lower.includes('not found') && !lower.includes('page'))) {
+    return new ModelError('modelNotFound', `The model ${model} is not installed on ${f.url}.`,
+      `Pull it with "Hearth: Pull Model" (or \`ollama pull ${f.model ?? '<model>'}\`), or pick an installed one with "Hearth: Select Model".`, detail);
+  }
+  if (lower.includes('pull model manifest') || lower.includes('file does not exist')) {
+    return new ModelError('modelNotFound', `The registry has no model named ${model}.`,
+      'Check the name and tag (for example gemma4:e4b) at the Ollama library.', detail);
+  }
+  if (lower.includes('does not support insert')) {
+    return new ModelError('unsupported', `${model} has no fill-in-the-middle (insert) support.`,
+      'Hearth should have used its instruction prompt for this model; please report this with the log ("Hearth: Show Log").', detail);
+  }
+  if (lower.includes('does not support thinking')) {
+    return new ModelError('unsupported', `${model} does not support thinking.`,
+      'Hearth should not have asked for thinking on this model; please report this with the log ("Hearth: Show Log").', detail);
+  }
+  if (lower.includes('raw mode does not support')) {
+    return new ModelError('unsupported', 'The server refused a raw prompt combined with a system prompt or template.',
+      'This is a Hearth bug; please report it with the log ("Hearth: Show Log").', detail);
+  }
+  if (lower.includes('does not support')) {
+    return new ModelError('unsupported', `${model} does not support this request: ${m}.`,
+      'Choose another model with "Hearth: Select Model".', detail);
+  }
+  if (lower.includes('longer than the context length') || lower.includes('exceeds the context length') || lower.includes('context length exceeded')) {
+    return new ModelError('contextOverflow', `The prompt did not fit the context window of ${model}.`,
+      'Raise hearth.contextSize, or reduce the context budget of the feature.', detail);
+  }
+  if (f.status === 503 || lower.includes('server busy') || lower.includes('maximum pending requests')) {
+    return new ModelError('busy', `Ollama at ${f.url} is busy: its request queue is full.`,
+      'Wait for running requests to finish, or raise OLLAMA_MAX_QUEUE / OLLAMA_NUM_PARALLEL on the server.', detail);
+  }
+  if (lower.includes('requires more system memory') || lower.includes('out of memory') || lower.includes('cudamalloc failed')) {
+    return new ModelError('crashed', `${model} does not fit in the memory available to Ollama.`,
+      'Choose a smaller model, or set a smaller hearth.contextSize (a smaller window needs less memory).', detail);
+  }
+  if (lower.includes('runner has unexpectedly stopped') || lower.includes('runner process has terminated') || lower.includes('llama runner process')) {
+    return new ModelError('crashed', `Ollama's model runner stopped while serving ${model}.`,
+      'This is usually memory: try a smaller model or a smaller hearth.contextSize, and check the `ollama serve` log.', detail);
+  }
+  if (f.status === 401 || f.status === 403) {
+    return new ModelError('unreachable', `The server at ${f.url} refused the request (HTTP ${f.status}).`,
+      'If it needs a token, add it to hearth.requestHeaders (for example {"Authorization": "Bearer ..."}).', detail);
+  }
+  if (f.status === 404) {
+    return new ModelError('badResponse', `The server at ${f.url} does not look like Ollama (HTTP 404 for an Ollama API path).`,
+      'Check hearth.serverUrl: it should point at Ollama, e.g. http://127.0.0.1:11434.', detail);
+  }
+  if (f.status >= 500) {
+    return new ModelError('crashed', `Ollama failed: ${m || `HTTP ${f.status}`}.`,
+      'Check the `ollama serve` log; restarting Ollama usually helps.', detail);
+  }
+  return new ModelError('badResponse', `Ollama refused the request (HTTP ${f.status}): ${m}.`,
+    'Please report this with the log ("Hearth: Show Log").', detail);
+}
+
+export function unreachableError(url: string, cause?: string): ModelError {
+  const why = cause ? ` (${cause})` : '';
+  return new ModelError('unreachable', `Cannot reach Ollama at ${url}${why}.`,
+    'Start Ollama (`ollama serve`), or point Hearth at it: the hearth.serverUrl setting (CLI: --host or OLLAMA_HOST).', { url });
+}
+
+export function timeoutError(url: string, seconds: number, model?: string): ModelError {
+  return new ModelError('timeout', `${model ?? 'The model'} at ${url} gave no answer within ${seconds} s.`,
+    'The model may still be loading or the machine is overloaded: try again, choose a smaller model, or raise hearth.requestTimeoutSeconds.', { url, model });
+}
+
+export function badResponseError(url: string, what: string): ModelError {
+  return new ModelError('badResponse', `The server at ${url} sent a reply Hearth could not read: ${what}.`,
+    'Check that hearth.serverUrl points at Ollama (≥ 0.30), not another service.', { url });
+}

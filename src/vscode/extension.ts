@@ -1,0 +1,40 @@
+// The composition root: build the services once, register each feature, and hand every
+// disposable to VS Code. Each feature starts in isolation: one failing must not stop the others.
+import * as vscode from 'vscode';
+import type { Logger } from '../core/log';
+import { registerCommands } from './commands';
+import { OUTPUT_CHANNEL } from './ids';
+import { channelLogger } from './logger';
+import { ModelRuntime } from './runtime';
+import { registerStatusBar } from './statusBar';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const channel = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
+  context.subscriptions.push(channel);
+  const logger = channelLogger(channel);
+  let runtime: ModelRuntime;
+  try {
+    runtime = new ModelRuntime(logger);
+  } catch (e) {
+    logger.error(`Activation failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    void vscode.window.showErrorMessage('Hearth could not start. See "Hearth: Show Log".');
+    return;
+  }
+  context.subscriptions.push(runtime, vscode.workspace.onDidChangeConfiguration((e) => runtime.onConfigurationChanged(e)));
+
+  startFeature('status bar', logger, () => registerStatusBar(context, runtime));
+  startFeature('commands', logger, () => registerCommands(context, runtime, channel, logger));
+  logger.info(`Hearth ${String(context.extension.packageJSON.version)} activated${vscode.workspace.isTrusted ? '' : ' (untrusted workspace: generated code will not run)'}.`);
+}
+
+function startFeature(name: string, logger: Logger, start: () => void): void {
+  try {
+    start();
+  } catch (e) {
+    logger.error(`Could not start ${name}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+  }
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

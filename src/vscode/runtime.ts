@@ -1,0 +1,97 @@
+// The model side of the running extension: the current configuration, its ModelService and the
+// ConnectionMonitor. A configuration change disposes them and builds new ones, rather than patching.
+import * as vscode from 'vscode';
+import type { HearthConfig } from '../core/config';
+import { ConnectionMonitor, type ConnectionState } from '../core/connection';
+import type { Logger } from '../core/log';
+import { ModelService } from '../core/model/service';
+import { OllamaBackend } from '../node/ollama/ollamaBackend';
+import { readHearthConfig } from './settings';
+
+export class ModelRuntime implements vscode.Disposable {
+  private _service!: ModelService;
+  private _monitor!: ConnectionMonitor;
+  private _config!: HearthConfig;
+  private readonly perBuild: vscode.Disposable[] = [];
+  private readonly stateEmitter = new vscode.EventEmitter<ConnectionState>();
+  private readonly activityEmitter = new vscode.EventEmitter<number>();
+  private readonly rebuiltEmitter = new vscode.EventEmitter<void>();
+  private inFlight = 0;
+
+  /** Fires with the connection state of the configured model. */
+  readonly onDidChangeState = this.stateEmitter.event;
+  /** Fires with the number of model requests in flight. */
+  readonly onDidChangeActivity = this.activityEmitter.event;
+  readonly onDidRebuild = this.rebuiltEmitter.event;
+
+  constructor(private readonly logger: Logger) {
+    this.build();
+  }
+
+  get service(): ModelService { return this._service; }
+  get monitor(): ConnectionMonitor { return this._monitor; }
+  get config(): HearthConfig { return this._config; }
+  get busy(): boolean { return this.inFlight > 0; }
+
+  /** Rebuilds when a hearth.* setting changed. */
+  onConfigurationChanged(e: vscode.ConfigurationChangeEvent): void {
+    if (e.affectsConfiguration('hearth')) {
+      this.logger.info('Settings changed: reconnecting.');
+      this.build();
+    }
+  }
+
+  private build(): void {
+    this.disposeBuild();
+    const { config, warnings } = readHearthConfig();
+    for (const w of warnings) this.logger.warn(`${w.key}: ${w.message}`);
+    this._config = config;
+    const backend = new OllamaBackend(config.serverUrl, { headers: config.requestHeaders });
+    this._service = new ModelService(backend, config, this.logger);
+    this._monitor = new ConnectionMonitor(this._service, config.model);
+    this.inFlight = 0;
+    const monitor = this._monitor;
+    this.perBuild.push(
+      monitor.onChange((s) => {
+        this.logState(s);
+        this.stateEmitter.fire(s);
+      }),
+      this._service.onActivity({
+        onRequestStart: () => this.activityEmitter.fire(++this.inFlight),
+        onRequestEnd: (_id, outcome) => {
+          this.inFlight = Math.max(0, this.inFlight - 1);
+          this.activityEmitter.fire(this.inFlight);
+          if (outcome.error) monitor.report(outcome.error);
+          if (outcome.metrics?.truncated) {
+            void vscode.window.showWarningMessage(`Hearth: the server cut a prompt to ${outcome.metrics.serverPromptTokens} tokens (num_ctx ${outcome.metrics.numCtx}). Raise hearth.contextSize if this repeats.`);
+          }
+        },
+      }),
+      { dispose: () => monitor.dispose() },
+    );
+    this.logger.info(`Server ${config.serverUrl}, model ${config.model}, context ${config.contextSize}, keep_alive ${config.keepAlive}`);
+    this.rebuiltEmitter.fire();
+    void monitor.check();
+  }
+
+  private logState(s: ConnectionState): void {
+    switch (s.kind) {
+      case 'connected': this.logger.info(`Connected: Ollama ${s.version}, ${s.model}, num_ctx ${s.numCtx}.`); break;
+      case 'modelMissing':
+      case 'unreachable':
+      case 'error': this.logger.warn(s.error.userMessage); break;
+      default: break;
+    }
+  }
+
+  private disposeBuild(): void {
+    for (const d of this.perBuild.splice(0)) d.dispose();
+  }
+
+  dispose(): void {
+    this.disposeBuild();
+    this.stateEmitter.dispose();
+    this.activityEmitter.dispose();
+    this.rebuiltEmitter.dispose();
+  }
+}
