@@ -1,7 +1,7 @@
 // At most N requests in flight per server (Ollama serves OLLAMA_NUM_PARALLEL=1 by default and
 // queues the rest where we can no longer reorder or cancel them cheaply). Interactive work goes
 // first; a newer request with the same supersede key aborts the older one, queued or running.
-import { abortedError } from '../errors';
+import { abortedError, ModelError } from '../errors';
 
 export type Priority = 'interactive' | 'background';
 
@@ -96,6 +96,7 @@ export class RequestScheduler {
   }
 }
 
-export function reasonOf(signal: AbortSignal): unknown {
-  return signal.reason instanceof Error ? signal.reason : abortedError();
+/** Why a signal was aborted, as a ModelError: ours carry one, anything else is a plain cancellation. */
+export function reasonOf(signal: AbortSignal): ModelError {
+  return ModelError.is(signal.reason) ? signal.reason : abortedError();
 }

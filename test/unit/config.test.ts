@@ -1,0 +1,97 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { isKeepAlive, modelFor, normalizeServerUrl, readConfig, SETTINGS, type SettingValue } from '../../src/core/config';
+import { COMMANDS } from '../../src/vscode/ids';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+const props: Record<string, { type?: unknown; default: unknown; markdownDescription?: string; anyOf?: unknown }> = pkg.contributes.configuration.properties;
+
+function source(values: Record<string, unknown>): (key: string) => SettingValue {
+  return (key) => ({ value: values[key], isSet: key in values });
+}
+
+describe('settings: code and package.json agree', () => {
+  it('declares exactly the same keys', () => {
+    assert.deepEqual(Object.keys(props).sort(), Object.values(SETTINGS).map((s) => s.key).sort());
+  });
+  for (const spec of Object.values(SETTINGS)) {
+    it(`${spec.key}: same default, a description, a compatible type`, () => {
+      const p = props[spec.key];
+      assert.ok(p, `${spec.key} missing from package.json`);
+      assert.deepEqual(p.default, spec.default);
+      assert.ok(p.markdownDescription && p.markdownDescription.length > 20, 'needs a markdownDescription');
+      assert.equal(p.markdownDescription, spec.markdownDescription);
+      if (p.anyOf) assert.deepEqual(spec.type, ['string', 'integer']);
+      else assert.deepEqual(p.type, spec.type);
+    });
+  }
+  it('every command id in code is contributed, and the reverse', () => {
+    const contributed = pkg.contributes.commands.map((c: { command: string }) => c.command).sort();
+    assert.deepEqual(contributed, Object.values(COMMANDS).sort());
+  });
+  it('defaults alone give the documented configuration', () => {
+    const { config, warnings } = readConfig(source({}));
+    assert.deepEqual(warnings, []);
+    assert.equal(config.serverUrl, 'http://127.0.0.1:11434');
+    assert.equal(config.model, 'gemma4:e4b');
+    assert.equal(config.contextSize, 'auto');
+    assert.equal(config.keepAlive, '30m');
+    assert.equal(config.parallelRequests, 1);
+    assert.deepEqual(config.requestHeaders, {});
+  });
+});
+
+describe('readConfig', () => {
+  it('honours OLLAMA_HOST only while hearth.serverUrl is unset', () => {
+    assert.equal(readConfig(source({}), { OLLAMA_HOST: '0.0.0.0:11500' }).config.serverUrl, 'http://127.0.0.1:11500');
+    assert.equal(readConfig(source({ 'hearth.serverUrl': 'http://gpu-box:11434' }), { OLLAMA_HOST: '0.0.0.0:11500' }).config.serverUrl, 'http://gpu-box:11434');
+    // A user who explicitly wrote the default still gets it, not the environment.
+    assert.equal(readConfig(source({ 'hearth.serverUrl': 'http://127.0.0.1:11434' }), { OLLAMA_HOST: 'other:1' }).config.serverUrl, 'http://127.0.0.1:11434');
+  });
+  it('per-feature models fall back to hearth.model', () => {
+    const { config } = readConfig(source({ 'hearth.model': 'gemma4:26b', 'hearth.completion.model': 'gemma4:e2b' }));
+    assert.equal(modelFor(config, 'completion'), 'gemma4:e2b');
+    assert.equal(modelFor(config, 'review'), 'gemma4:26b');
+    assert.equal(modelFor(config, 'tests'), 'gemma4:26b');
+  });
+  it('bad values fall back to defaults with a warning naming the key', () => {
+    const { config, warnings } = readConfig(source({
+      'hearth.serverUrl': 'ftp://x', 'hearth.contextSize': 100, 'hearth.keepAlive': 'forever',
+      'hearth.parallelRequests': 0, 'hearth.requestHeaders': { 'bad header': 'x', Authorization: 'Bearer t' },
+    }));
+    assert.equal(config.serverUrl, 'http://127.0.0.1:11434');
+    assert.equal(config.contextSize, 'auto');
+    assert.equal(config.keepAlive, '30m');
+    assert.equal(config.parallelRequests, 1);
+    assert.deepEqual(config.requestHeaders, { Authorization: 'Bearer t' });
+    const keys = warnings.map((w) => w.key).sort();
+    assert.deepEqual(keys, ['hearth.contextSize', 'hearth.keepAlive', 'hearth.parallelRequests', 'hearth.requestHeaders', 'hearth.serverUrl']);
+  });
+  it('accepts a numeric context size given as number or digits', () => {
+    assert.equal(readConfig(source({ 'hearth.contextSize': 16384 })).config.contextSize, 16384);
+    assert.equal(readConfig(source({ 'hearth.contextSize': '65536' })).config.contextSize, 65536);
+  });
+});
+
+describe('normalizeServerUrl (OLLAMA_HOST rules)', () => {
+  const cases: Array<[string, string]> = [
+    ['127.0.0.1', 'http://127.0.0.1:11434'],
+    ['localhost:8080', 'http://localhost:8080'],
+    [':11500', 'http://127.0.0.1:11500'],
+    ['0.0.0.0', 'http://127.0.0.1:11434'],
+    ['http://gpu-box', 'http://gpu-box:80'],
+    ['https://ollama.example.com', 'https://ollama.example.com:443'],
+    ['https://ollama.example.com/api-proxy/', 'https://ollama.example.com:443/api-proxy'],
+    ['http://127.0.0.1:11434/', 'http://127.0.0.1:11434'],
+    ['[::1]:9000', 'http://[::1]:9000'],
+    ['::1', 'http://[::1]:11434'],
+  ];
+  for (const [input, want] of cases) it(`${input} → ${want}`, () => assert.equal(normalizeServerUrl(input), want));
+  for (const bad of ['', 'ftp://x', 'host:99999', 'ho st']) it(`rejects ${JSON.stringify(bad)}`, () => assert.throws(() => normalizeServerUrl(bad)));
+});
+
+describe('isKeepAlive', () => {
+  for (const ok of ['30m', '2h', '1h30m', '300', '-1', '0', '90s']) it(`accepts ${ok}`, () => assert.ok(isKeepAlive(ok)));
+  for (const bad of ['forever', '30 m', 'm30', '']) it(`rejects ${JSON.stringify(bad)}`, () => assert.ok(!isKeepAlive(bad)));
+});

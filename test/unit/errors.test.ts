@@ -1,0 +1,64 @@
+// The reference's error table, row by row: Ollama's real status and body → our reason and message.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { classifyServerError, ModelError, type ModelErrorReason } from '../../src/core/errors';
+import { OllamaBackend } from '../../src/node/ollama/ollamaBackend';
+import { TransportError } from '../../src/node/http/nodeFetch';
+
+const URL_ = 'http://127.0.0.1:11434';
+
+interface Row { situation: string; status: number; body: string; reason: ModelErrorReason; message: RegExp; fix: RegExp }
+
+const TABLE: Row[] = [
+  { situation: 'unknown model', status: 404, body: "model 'gemma4:e4b' not found", reason: 'modelNotFound', message: /gemma4:e4b is not installed/, fix: /Pull Model|ollama pull gemma4:e4b/ },
+  { situation: 'suffix on a model without insert', status: 400, body: 'registry.ollama.ai/library/gemma4:e4b does not support insert', reason: 'unsupported', message: /fill-in-the-middle/, fix: /report/ },
+  { situation: 'think on a non-thinking model', status: 400, body: '"llama3.2:1b" does not support thinking', reason: 'unsupported', message: /does not support thinking/, fix: /report/ },
+  { situation: 'raw with system/template/context', status: 400, body: 'raw mode does not support template, system, or context', reason: 'unsupported', message: /raw prompt/, fix: /bug/ },
+  { situation: 'prompt too long with shift:false', status: 400, body: 'the prompt is longer than the context length (5000 > 4096)', reason: 'contextOverflow', message: /did not fit the context window/, fix: /hearth\.contextSize/ },
+  { situation: 'queue full', status: 503, body: 'server busy, please try again.  maximum pending requests exceeded', reason: 'busy', message: /busy/, fix: /OLLAMA_MAX_QUEUE|OLLAMA_NUM_PARALLEL/ },
+  { situation: 'runner crashed', status: 500, body: 'model runner has unexpectedly stopped, this may be due to resource limitations or an internal error, check ollama server logs for details', reason: 'crashed', message: /runner stopped/, fix: /smaller model|contextSize/ },
+  { situation: 'not enough memory', status: 500, body: 'model requires more system memory (12.0 GiB) than is available (7.5 GiB)', reason: 'crashed', message: /does not fit in the memory/, fix: /smaller/ },
+  { situation: 'error line mid-stream', status: 200, body: 'model runner has unexpectedly stopped, this may be due to resource limitations or an internal error', reason: 'crashed', message: /runner stopped/, fix: /ollama serve/ },
+  { situation: 'pull of a name the registry lacks', status: 500, body: 'pull model manifest: file does not exist', reason: 'modelNotFound', message: /registry has no model/, fix: /name and tag/ },
+  { situation: 'auth proxy refuses', status: 401, body: 'unauthorized', reason: 'unreachable', message: /refused the request \(HTTP 401\)/, fix: /requestHeaders/ },
+  { situation: 'not an Ollama server', status: 404, body: '404 page not found', reason: 'badResponse', message: /does not look like Ollama/, fix: /hearth\.serverUrl/ },
+];
+
+describe('classifyServerError: the reference error table', () => {
+  for (const row of TABLE) {
+    it(`${row.situation}: HTTP ${row.status} → ${row.reason}`, () => {
+      const e = classifyServerError({ status: row.status, message: row.body, url: URL_, model: 'gemma4:e4b' });
+      assert.ok(ModelError.is(e, row.reason), `got ${e.reason}`);
+      assert.match(e.message, row.message);
+      assert.match(e.fix, row.fix);
+      assert.equal(e.detail.status, row.status);
+      assert.equal(e.detail.serverMessage, row.body);
+    });
+  }
+});
+
+describe('OllamaBackend.mapError: client and socket failures', () => {
+  const b = new OllamaBackend(URL_);
+  const responseError = (status: number, error: string) => Object.assign(new Error(error), { name: 'ResponseError', status_code: status, error });
+  const cases: Array<{ situation: string; err: unknown; signal?: AbortSignal; midStream?: boolean; reason: ModelErrorReason; message: RegExp }> = [
+    { situation: 'connection refused', err: new TransportError('connect ECONNREFUSED', 'ECONNREFUSED', 'connect'), reason: 'unreachable', message: /Cannot reach Ollama at http:\/\/127\.0\.0\.1:11434 \(ECONNREFUSED\)/ },
+    { situation: 'DNS failure', err: new TransportError('getaddrinfo ENOTFOUND gpu-box', 'ENOTFOUND', 'connect'), reason: 'unreachable', message: /ENOTFOUND/ },
+    { situation: 'connection lost mid-reply', err: new TransportError('socket hang up', 'ECONNRESET', 'stream'), midStream: true, reason: 'crashed', message: /broke during the reply/ },
+    { situation: 'HTTP error from the client', err: responseError(404, "model 'x' not found"), reason: 'modelNotFound', message: /not installed/ },
+    { situation: '{"error"} line mid-stream (plain Error)', err: new Error('model runner has unexpectedly stopped'), midStream: true, reason: 'crashed', message: /runner stopped/ },
+    { situation: 'a reply that is not JSON', err: new SyntaxError('Unexpected token < in JSON'), reason: 'badResponse', message: /not JSON/ },
+    { situation: 'our signal aborted', err: new Error('aborted'), signal: AbortSignal.abort(), reason: 'aborted', message: /cancelled/ },
+    { situation: 'probe deadline', err: new Error('timeout'), signal: AbortSignal.abort(new DOMException('t', 'TimeoutError')), reason: 'timeout', message: /did not answer within/ },
+  ];
+  for (const c of cases) {
+    it(`${c.situation} → ${c.reason}`, () => {
+      const e = b.mapError(c.err, c.signal, 'gemma4:e4b', c.midStream ?? false);
+      assert.ok(ModelError.is(e, c.reason), `got ${(e as ModelError).reason}`);
+      assert.match((e as ModelError).message, c.message);
+    });
+  }
+  it('passes a ModelError through untouched', () => {
+    const original = new ModelError('busy', 'x', 'y');
+    assert.equal(b.mapError(original, undefined, undefined, false), original);
+  });
+});
