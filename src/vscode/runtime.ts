@@ -6,6 +6,7 @@ import { ConnectionMonitor, type ConnectionState } from '../core/connection';
 import type { Logger } from '../core/log';
 import { ModelService } from '../core/model/service';
 import { OllamaBackend } from '../node/ollama/ollamaBackend';
+import { COMMANDS } from './ids';
 import { readHearthConfig } from './settings';
 
 export class ModelRuntime implements vscode.Disposable {
@@ -50,6 +51,7 @@ export class ModelRuntime implements vscode.Disposable {
     this._service = new ModelService(backend, config, this.logger);
     this._monitor = new ConnectionMonitor(this._service, config.model);
     this.inFlight = 0;
+    let warnedTruncation = false;
     const monitor = this._monitor;
     this.perBuild.push(
       monitor.onChange((s) => {
@@ -62,8 +64,11 @@ export class ModelRuntime implements vscode.Disposable {
           this.inFlight = Math.max(0, this.inFlight - 1);
           this.activityEmitter.fire(this.inFlight);
           if (outcome.error) monitor.report(outcome.error);
-          if (outcome.metrics?.truncated) {
-            void vscode.window.showWarningMessage(`Hearth: the server cut a prompt to ${outcome.metrics.serverPromptTokens} tokens (num_ctx ${outcome.metrics.numCtx}). Raise hearth.contextSize if this repeats.`);
+          if (outcome.metrics?.truncated && !warnedTruncation) {
+            warnedTruncation = true;
+            const m = outcome.metrics;
+            void vscode.window.showWarningMessage(`Hearth: Ollama cut a prompt of ~${m.clientPromptTokens} tokens to ${m.serverPromptTokens}: it runs ${m.model} with a smaller window than the ${m.numCtx} asked (often too little memory). Lower hearth.contextSize to what \`ollama ps\` shows.`, 'Show Log')
+              .then((pick) => pick && vscode.commands.executeCommand(COMMANDS.showLog));
           }
         },
       }),

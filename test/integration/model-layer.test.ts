@@ -207,3 +207,39 @@ describe('typed errors from the fake server', () => {
     await assert.rejects(s.backend.version(), (e: unknown) => ModelError.is(e, 'unreachable') && e.message.includes(url));
   });
 });
+
+describe('server-side truncation is detected from the counters and reported', () => {
+  it('a server that runs a smaller window than asked and cuts silently is caught, logged and reported', async () => {
+    // An old server (ignores truncate:false) short of memory (loads 4096 when asked for 16384).
+    const fake = new FakeOllama({ ignoreTruncateFlag: true, memoryNumCtx: 4096 });
+    try {
+      const { service, logger } = serviceFor(await fake.start(0), { 'hearth.contextSize': 16384 });
+      const reported: boolean[] = [];
+      service.onActivity({ onRequestEnd: (_id, o) => reported.push(o.metrics?.truncated ?? false) });
+      const s = await service.sessionFor('gemma4:e4b');
+      const code = 'export function add(left: number, right: number): number {\n  return left + right;\n}\n';
+      await s.complete({ kind: 'generate', feature: 'review', raw: true, prompt: code.repeat(40), options: { num_predict: 64 } });
+      const big = code.repeat(500);
+      const r = await s.complete({ kind: 'generate', feature: 'review', raw: true, prompt: big, options: { num_predict: 256 } });
+      const rec = fake.requests.filter((x) => x.path === '/api/generate').at(-1)!;
+      assert.equal(rec.truncated, true, 'the fake did truncate');
+      assert.equal(r.metrics.truncated, true, `client ${r.metrics.clientPromptTokens} vs server ${r.metrics.serverPromptTokens}`);
+      assert.deepEqual(reported, [false, true]);
+      assert.ok(logger.lines.some((l) => l.startsWith('warn') && /truncated the prompt/.test(l)), 'warned in the log');
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('a current server refuses the same overflow with an error instead (truncate:false)', async () => {
+    const fake = new FakeOllama({ memoryNumCtx: 4096 });
+    try {
+      const { service } = serviceFor(await fake.start(0), { 'hearth.contextSize': 16384 });
+      const s = await service.sessionFor('gemma4:e4b');
+      const big = 'export function add(left: number, right: number): number {\n  return left + right;\n}\n'.repeat(500);
+      await assert.rejects(s.complete({ kind: 'generate', feature: 'review', raw: true, prompt: big, options: { num_predict: 256 } }), (e: unknown) => ModelError.is(e, 'contextOverflow'));
+    } finally {
+      await fake.stop();
+    }
+  });
+});

@@ -61,14 +61,19 @@ export function reusablePrefixTokens(
 }
 
 /**
- * True when the server evidently processed far fewer tokens than we sent: Ollama truncates an
- * over-long prompt to about half the window. Our estimate is an upper bound within ~10 %, so a count
- * under 60 % of it on a prompt that filled more than half the window is truncation, not noise.
+ * True when the server evidently processed far fewer tokens than we sent. That happens when it runs
+ * the model with a smaller window than we asked for (Ollama lowers num_ctx after an out-of-memory
+ * load) and cuts the prompt silently (servers that ignore `truncate:false`). Our estimate is an
+ * upper bound, starting at most about a third too high before calibration, so a count under 60 % of
+ * it on a prompt of real size is truncation, not estimation noise.
  */
-export function looksTruncated(clientTokens: number, serverTokens: number | undefined, numCtx: number): boolean {
+export function looksTruncated(clientTokens: number, serverTokens: number | undefined): boolean {
   if (serverTokens === undefined) return false;
-  return clientTokens > numCtx * 0.5 && serverTokens < clientTokens * 0.6;
+  return clientTokens >= MIN_TOKENS_FOR_TRUNCATION_CHECK && serverTokens < clientTokens * 0.6;
 }
+
+/** Below this, a short prompt's count says too little about the estimate to judge. */
+export const MIN_TOKENS_FOR_TRUNCATION_CHECK = 512;
 
 export function buildMetrics(a: {
   id: number; feature: string; model: string; route: 'generate' | 'chat'; numCtx: number;
@@ -95,7 +100,7 @@ export function buildMetrics(a: {
     prefillTokensPerSec: rate(s.promptEvalCount, s.promptEvalMs),
     loadMs: s.loadMs,
     doneReason: s.doneReason,
-    truncated: looksTruncated(a.clientPromptTokens, s.promptEvalCount, a.numCtx),
+    truncated: looksTruncated(a.clientPromptTokens, s.promptEvalCount),
   };
 }
 

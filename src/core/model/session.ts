@@ -203,9 +203,8 @@ export class ModelSession {
   private afterDone(m: RequestMetrics, promptText: string): void {
     const { logger, estimator } = this.deps;
     if (m.truncated) {
-      logger.warn(`#${m.id} the server processed only ${m.serverPromptTokens} of ~${m.clientPromptTokens} prompt tokens: it truncated the prompt (num_ctx=${m.numCtx}). Hearth's estimate was too low; it is now recalibrated.`);
-      // A truncated count says nothing trustworthy about the ratio except that it was too low.
-      estimator.calibrate(promptText.length, Math.max(m.clientPromptTokens * 1.5, 1));
+      // A truncated count says nothing trustworthy about the ratio, so it is not learned from.
+      logger.warn(`#${m.id} the server processed only ${m.serverPromptTokens} of ~${m.clientPromptTokens} prompt tokens: it truncated the prompt. It probably runs ${m.model} with a smaller window than num_ctx=${m.numCtx} (too little memory?); check \`ollama ps\` and lower hearth.contextSize.`);
     } else if (m.serverPromptTokens !== undefined) {
       estimator.calibrate(promptText.length, m.serverPromptTokens);
     }

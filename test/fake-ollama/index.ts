@@ -1,0 +1,15 @@
+// Public API of the fake Ollama server used by every test tier.
+export { FakeOllama } from './server';
+export {
+  type FakeModel, GEMMA4_E2B, GEMMA4_E4B, GEMMA4_26B, GEMMA4_31B, QWEN25_CODER_1_5B, LLAMA32_1B,
+  DEFAULT_MODELS, ALL_MODELS, normalizeName, fullName,
+} from './models';
+export type { LatencyModel, ScriptedReply, RecordedRequest, FakeOllamaOptions, ReplySource } from './types';
+export { INSTANT } from './types';
+export { countTokens, tokenize, CONTROL_TOKENS } from './tokens';
+export { renderTurns, renderInsert, type PromptTurn } from './template';
+export { truncatePrompt, reusableTokens } from './window';
+export { DEFAULT_REPLY_TEXT, DEFAULT_THINKING_TEXT } from './reply';
+export {
+  SERVER_BUSY, RUNNER_STOPPED, RAW_MODE_UNSUPPORTED, PROMPT_TOO_LONG, PULL_UNKNOWN, NOT_FOUND_PAGE,
+} from './errors';
