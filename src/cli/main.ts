@@ -7,12 +7,21 @@ import { ModelError } from '../core/errors';
 import type { ModelBackend } from '../core/model/backend';
 import { decideNumCtx } from '../core/model/numCtx';
 import { OllamaBackend } from '../node/ollama/ollamaBackend';
+import { readTextFile } from '../node/fs/readText';
+import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS } from '../core/completion/engine';
+import { cursorFromText } from '../core/completion/cursorText';
+import { NO_CONTEXT } from '../core/completion/types';
+import { silentLogger } from '../core/log';
+import { ModelService } from '../core/model/service';
 
 const USAGE = `Usage: hearth [--host URL] [--model NAME] [--json] <command>
 
 Commands:
-  models    List the server's models with capabilities and context lengths
-  doctor    Check the server, the configured models, thinking and the context window
+  models                    List the server's models with capabilities and context lengths
+  doctor                    Check the server, the configured models, thinking and the context window
+  complete FILE:LINE:COL    Complete at a position (1-based, as editors show it), through the same
+                            pipeline the editor uses; prints the completion, or with --json also the
+                            prompt route, prompt tokens and timings
 
 Options:
   --host URL     Ollama server (default: $OLLAMA_HOST, else http://127.0.0.1:11434)
@@ -52,7 +61,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     io.out(USAGE);
     return 0;
   }
-  if (!command || positionals.length > 1 || !['models', 'doctor'].includes(command)) {
+  const arity: Record<string, number> = { models: 1, doctor: 1, complete: 2 };
+  if (!command || arity[command] !== positionals.length) {
     io.err(`${command ? `Unknown command: ${positionals.join(' ')}\n\n` : ''}${USAGE}`);
     return 2;
   }
@@ -67,7 +77,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   for (const w of warnings) io.err(`warning: ${w.key}: ${w.message}`);
   const backend = new OllamaBackend(config.serverUrl, { headers: config.requestHeaders });
 
-  return command === 'models' ? models(backend, config, values.json ?? false, io) : doctor(backend, config, values.json ?? false, io);
+  const json = values.json ?? false;
+  if (command === 'complete') return complete(positionals[1], backend, config, json, io);
+  return command === 'models' ? models(backend, config, json, io) : doctor(backend, config, json, io);
 }
 
 async function models(backend: ModelBackend, config: HearthConfig, json: boolean, io: CliIO): Promise<number> {
@@ -104,6 +116,54 @@ async function doctor(backend: ModelBackend, config: HearthConfig, json: boolean
   const report = await runDoctor(backend, config);
   io.out(json ? JSON.stringify(report, null, 2) : formatDoctor(report));
   return report.healthy ? 0 : 1;
+}
+
+async function complete(where: string, backend: ModelBackend, config: HearthConfig, json: boolean, io: CliIO): Promise<number> {
+  const m = /^(.*):(\d+):(\d+)$/.exec(where);
+  if (!m) {
+    io.err(`complete takes FILE:LINE:COL (1-based), e.g. src/app.ts:12:5; got ${where}`);
+    return 2;
+  }
+  const [, file, line, col] = m;
+  let text: string;
+  try {
+    text = await readTextFile(file);
+  } catch (e) {
+    io.err(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+  let cursor;
+  try {
+    cursor = cursorFromText(text, Number(line) - 1, Number(col) - 1, file);
+  } catch (e) {
+    io.err(e instanceof Error ? e.message : String(e));
+    return 2;
+  }
+  const service = new ModelService(backend, config, silentLogger);
+  const engine = new CompletionEngine({
+    session: () => service.session('completion'),
+    context: NO_CONTEXT,
+    logger: silentLogger,
+    settings: { ...DEFAULT_COMPLETION_SETTINGS, contextTokens: config.completionContextTokens },
+  });
+  const outcome = await engine.complete({ document: file, cursor, trigger: 'manual' });
+  if (json) {
+    io.out(JSON.stringify({
+      file, line: Number(line), column: Number(col), completion: outcome.text ?? null, reason: outcome.reason ?? null,
+      error: outcome.error ? { reason: outcome.error.reason, message: outcome.error.message, fix: outcome.error.fix } : null,
+      route: outcome.route ?? null, shape: outcome.shape ?? null, stopReason: outcome.stopReason ?? null,
+      model: outcome.metrics?.model ?? null, promptTokens: outcome.metrics?.clientPromptTokens ?? null, serverPromptTokens: outcome.metrics?.serverPromptTokens ?? null,
+      timings: { ...outcome.timings, timeToFirstToken: outcome.metrics?.timeToFirstTokenMs, model: outcome.metrics?.totalMs },
+      metrics: outcome.metrics ?? null,
+    }, null, 2));
+  } else if (outcome.text !== undefined) {
+    io.out(outcome.text);
+  } else if (outcome.error) {
+    io.err(outcome.error.userMessage);
+  } else {
+    io.err(`no completion: ${outcome.reason ?? 'nothing to add'}`);
+  }
+  return outcome.error ? 1 : 0;
 }
 
 function fail(e: unknown, json: boolean, io: CliIO): number {

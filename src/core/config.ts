@@ -15,6 +15,10 @@ export interface HearthConfig {
   readonly requestHeaders: Readonly<Record<string, string>>;
   readonly parallelRequests: number;
   readonly requestTimeoutSeconds: number;
+  readonly completionEnabled: boolean;
+  /** Language id → enabled; "*" is the default for languages not listed. */
+  readonly completionLanguages: Readonly<Record<string, boolean>>;
+  readonly completionContextTokens: number;
 }
 
 export type Feature = 'completion' | 'review' | 'tests';
@@ -75,6 +79,20 @@ export const SETTINGS = {
     markdownDescription: 'Longest wait for a model request, including loading the model. Hearth has no other hidden timeout.',
     minimum: 5, maximum: 7200,
   },
+  completionEnabled: {
+    key: 'hearth.completion.enabled', type: 'boolean', default: true,
+    markdownDescription: 'Show inline completions (ghost text) as you type. Pause and resume from the status bar; trigger by hand with `Alt+\\`.',
+  },
+  completionLanguages: {
+    key: 'hearth.completion.languages', type: 'object',
+    default: { '*': true, plaintext: false, markdown: false, scminput: false } as Record<string, boolean>,
+    markdownDescription: 'Inline completions per language id; `"*"` applies to languages not listed. Example: `{"*": true, "markdown": false}`.',
+  },
+  completionContextTokens: {
+    key: 'hearth.completion.contextTokens', type: 'integer', default: 2048,
+    markdownDescription: 'Tokens of repository context (definitions from other files) added to each completion prompt. The prompt keeps this part stable between keystrokes so the server\'s prompt cache can reuse it.',
+    minimum: 0, maximum: 32768,
+  },
 } as const satisfies Record<keyof HearthConfig, SettingSpec<unknown>>;
 
 /** What a settings source knows about one key: its value and whether the user set it at all. */
@@ -112,6 +130,13 @@ export function readConfig(
       warn(spec.key, `expected a whole number${spec.minimum !== undefined ? ` from ${spec.minimum}` : ''}${spec.maximum !== undefined ? ` to ${spec.maximum}` : ''}; using ${spec.default}`);
       return spec.default;
     }
+    return v;
+  };
+
+  const bool = (spec: SettingSpec<boolean>): boolean => {
+    const v = read(spec.key).value;
+    if (v === undefined || v === null) return spec.default;
+    if (typeof v !== 'boolean') { warn(spec.key, `expected true or false; using ${spec.default}`); return spec.default; }
     return v;
   };
 
@@ -159,11 +184,34 @@ export function readConfig(
     requestHeaders,
     parallelRequests: int(SETTINGS.parallelRequests),
     requestTimeoutSeconds: int(SETTINGS.requestTimeoutSeconds),
+    completionEnabled: bool(SETTINGS.completionEnabled),
+    completionLanguages: languages(read(SETTINGS.completionLanguages.key).value, warn),
+    completionContextTokens: int(SETTINGS.completionContextTokens),
   };
   return { config, warnings };
 }
 
 export const MIN_NUM_CTX = 2048;
+
+function languages(v: unknown, warn: (key: string, message: string) => void): Record<string, boolean> {
+  const out: Record<string, boolean> = { ...SETTINGS.completionLanguages.default };
+  if (v === undefined || v === null) return out;
+  if (typeof v !== 'object' || Array.isArray(v)) {
+    warn(SETTINGS.completionLanguages.key, 'expected an object of language ids to true/false; using the default');
+    return out;
+  }
+  for (const [k, b] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof b === 'boolean') out[k] = b;
+    else warn(SETTINGS.completionLanguages.key, `"${k}" ignored: use true or false`);
+  }
+  return out;
+}
+
+/** Whether inline completions are on for a language under these settings. */
+export function completionEnabledFor(config: HearthConfig, languageId: string): boolean {
+  if (!config.completionEnabled) return false;
+  return config.completionLanguages[languageId] ?? config.completionLanguages['*'] ?? true;
+}
 
 export function modelFor(config: HearthConfig, feature: Feature): string {
   const override = feature === 'completion' ? config.completionModel : feature === 'review' ? config.reviewModel : config.testsModel;

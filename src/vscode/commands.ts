@@ -7,12 +7,13 @@ import type { ModelSummary } from '../core/model/backend';
 import { COMMANDS } from './ids';
 import type { ModelRuntime } from './runtime';
 
-export function registerCommands(context: vscode.ExtensionContext, runtime: ModelRuntime, channel: vscode.LogOutputChannel, logger: Logger): void {
+export function registerCommands(context: vscode.ExtensionContext, runtime: ModelRuntime, channel: vscode.LogOutputChannel, logger: Logger, pausedNow: () => boolean): void {
   context.subscriptions.push(
     vscode.commands.registerCommand(COMMANDS.showLog, () => channel.show(true)),
     vscode.commands.registerCommand(COMMANDS.selectModel, () => selectModel(runtime, logger)),
     vscode.commands.registerCommand(COMMANDS.pullModel, (model?: string) => pullModel(runtime, logger, typeof model === 'string' ? model : undefined)),
     vscode.commands.registerCommand(COMMANDS.doctor, () => doctor(runtime, channel)),
+    vscode.commands.registerCommand(COMMANDS.statusMenu, () => statusMenu(runtime, pausedNow)),
   );
 
   // Offer a pull once per missing model per session; a notification the user can act on.
@@ -25,6 +26,25 @@ export function registerCommands(context: vscode.ExtensionContext, runtime: Mode
     if (pick === pull) await vscode.commands.executeCommand(COMMANDS.pullModel, s.model);
     else if (pick === 'Select Model') await vscode.commands.executeCommand(COMMANDS.selectModel);
   }));
+}
+
+/** What a click on the status bar item offers. */
+async function statusMenu(runtime: ModelRuntime, pausedNow: () => boolean): Promise<void> {
+  const s = runtime.monitor.state;
+  const items: Array<vscode.QuickPickItem & { command: string; args?: unknown[] }> = [
+    pausedNow()
+      ? { label: '$(debug-start) Resume inline completions', command: COMMANDS.togglePause }
+      : { label: '$(debug-pause) Pause inline completions', command: COMMANDS.togglePause },
+    { label: '$(server) Select model…', description: runtime.config.model, command: COMMANDS.selectModel },
+  ];
+  if (s.kind === 'modelMissing') items.push({ label: `$(cloud-download) Pull ${s.model}`, command: COMMANDS.pullModel, args: [s.model] });
+  items.push(
+    { label: '$(pulse) Doctor', description: 'check the server, model, context window', command: COMMANDS.doctor },
+    { label: '$(output) Show log', command: COMMANDS.showLog },
+    { label: '$(gear) Settings', command: 'workbench.action.openSettings', args: ['hearth.'] },
+  );
+  const pick = await vscode.window.showQuickPick(items, { title: 'Hearth', placeHolder: s.kind === 'connected' ? `${s.model} on Ollama ${s.version}` : undefined });
+  if (pick) await vscode.commands.executeCommand(pick.command, ...(pick.args ?? []));
 }
 
 interface ModelPick extends vscode.QuickPickItem {

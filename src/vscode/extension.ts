@@ -6,7 +6,8 @@ import { registerCommands } from './commands';
 import { OUTPUT_CHANNEL } from './ids';
 import { channelLogger } from './logger';
 import { ModelRuntime } from './runtime';
-import { registerStatusBar } from './statusBar';
+import { registerInlineCompletions } from './completion/register';
+import { registerStatusBar, type CompletionStatus } from './statusBar';
 
 export function activate(context: vscode.ExtensionContext): void {
   const channel = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
@@ -22,18 +23,22 @@ export function activate(context: vscode.ExtensionContext): void {
   }
   context.subscriptions.push(runtime, vscode.workspace.onDidChangeConfiguration((e) => runtime.onConfigurationChanged(e)));
 
-  startFeature('status bar', logger, () => registerStatusBar(context, runtime));
-  startFeature('commands', logger, () => registerCommands(context, runtime, channel, logger));
+  const completions = startFeature('inline completions', logger, () => registerInlineCompletions(context, runtime, logger)) ?? NO_COMPLETIONS;
+  startFeature('status bar', logger, () => registerStatusBar(context, runtime, completions));
+  startFeature('commands', logger, () => registerCommands(context, runtime, channel, logger, () => completions.paused));
   logger.info(`Hearth ${String(context.extension.packageJSON.version)} activated${vscode.workspace.isTrusted ? '' : ' (untrusted workspace: generated code will not run)'}.`);
 }
 
-function startFeature(name: string, logger: Logger, start: () => void): void {
+function startFeature<T>(name: string, logger: Logger, start: () => T): T | undefined {
   try {
-    start();
+    return start();
   } catch (e) {
     logger.error(`Could not start ${name}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    return undefined;
   }
 }
+
+const NO_COMPLETIONS: CompletionStatus = { paused: false, slowMs: undefined, onDidChange: () => ({ dispose() {} }) };
 
 export function deactivate(): void {
   // Everything is disposed through context.subscriptions.

@@ -4,7 +4,13 @@ export const COMMANDS = {
   pullModel: 'hearth.pullModel',
   showLog: 'hearth.showLog',
   doctor: 'hearth.doctor',
+  statusMenu: 'hearth.statusMenu',
+  togglePause: 'hearth.toggleCompletions',
+  triggerCompletion: 'hearth.triggerCompletion',
 } as const;
+
+/** Context key set while inline completions are paused (for when-clauses). */
+export const CONTEXT_PAUSED = 'hearth.completionsPaused';
 
 export const STATUS_ITEM_ID = 'hearth.status';
 export const OUTPUT_CHANNEL = 'Hearth';

@@ -5,11 +5,18 @@ import { STATUS_ITEM_ID } from './ids';
 import type { ModelRuntime } from './runtime';
 import { statusView } from './statusView';
 
-export function registerStatusBar(context: vscode.ExtensionContext, runtime: ModelRuntime): void {
+/** What the status bar needs to know beyond the connection: pause and slowness of completions. */
+export interface CompletionStatus {
+  readonly paused: boolean;
+  readonly slowMs: number | undefined;
+  readonly onDidChange: vscode.Event<void>;
+}
+
+export function registerStatusBar(context: vscode.ExtensionContext, runtime: ModelRuntime, completions: CompletionStatus): void {
   const item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Right, 100);
   item.name = 'Hearth';
   const render = () => {
-    const v = statusView(runtime.monitor.state, runtime.config.serverUrl, runtime.busy);
+    const v = statusView(runtime.monitor.state, runtime.config.serverUrl, { busy: runtime.busy, paused: completions.paused, slowMs: completions.slowMs });
     item.text = v.text;
     item.tooltip = v.tooltip;
     item.accessibilityInformation = { label: v.label, role: 'button' };
@@ -23,5 +30,6 @@ export function registerStatusBar(context: vscode.ExtensionContext, runtime: Mod
     runtime.onDidChangeState(render),
     runtime.onDidChangeActivity(render),
     runtime.onDidRebuild(render),
+    completions.onDidChange(render),
   );
 }

@@ -11,17 +11,34 @@ export interface StatusView {
   readonly warning: boolean;
 }
 
+export interface ActivityFlags {
+  /** A model request is in flight. */
+  readonly busy: boolean;
+  /** Inline completions paused by the user. */
+  readonly paused?: boolean;
+  /** Median completion latency, when it is over the "slow" limit. */
+  readonly slowMs?: number;
+}
+
 /** Pure: what the item shows for a state (tested without an editor). */
-export function statusView(s: ConnectionState, serverUrl: string, busy: boolean): StatusView {
+export function statusView(s: ConnectionState, serverUrl: string, flags: ActivityFlags): StatusView {
+  const { busy } = flags;
   switch (s.kind) {
     case 'checking':
       return { text: '$(loading~spin) Hearth', label: `Hearth: connecting to ${serverUrl}`, tooltip: `Connecting to Ollama at ${serverUrl}…`, warning: false };
     case 'connected': {
       const d = s.description;
-      const tip = `Hearth — ${s.model} on Ollama ${s.version} at ${serverUrl}\n\nnum_ctx ${s.numCtx} · ${d.capabilities.join(', ')}\n\nClick to choose another model.`;
-      return busy
-        ? { text: `$(sync~spin) ${s.model}`, label: `Hearth: working, model ${s.model}`, tooltip: tip, command: COMMANDS.selectModel, warning: false }
-        : { text: `$(check) ${s.model}`, label: `Hearth: connected to ${serverUrl}, model ${s.model}`, tooltip: tip, command: COMMANDS.selectModel, warning: false };
+      const tip = `Hearth — ${s.model} on Ollama ${s.version} at ${serverUrl}\n\nnum_ctx ${s.numCtx} · ${d.capabilities.join(', ')}\n\nClick for the menu (pause completions, choose a model, doctor).`;
+      const menu = COMMANDS.statusMenu;
+      if (flags.paused) {
+        return { text: `$(debug-pause) ${s.model}`, label: `Hearth: inline completions paused, model ${s.model}`, tooltip: `Inline completions are paused.\n\n${tip}`, command: menu, warning: false };
+      }
+      if (busy) return { text: `$(sync~spin) ${s.model}`, label: `Hearth: working, model ${s.model}`, tooltip: tip, command: menu, warning: false };
+      if (flags.slowMs !== undefined) {
+        const hint = `Completions take ${Math.round(flags.slowMs)} ms (median). A smaller model (hearth.completion.model, e.g. gemma4:e2b) or less context (hearth.completion.contextTokens) makes them faster.`;
+        return { text: `$(watch) ${s.model}`, label: `Hearth: slow completions, model ${s.model}. ${hint}`, tooltip: `${hint}\n\n${tip}`, command: menu, warning: false };
+      }
+      return { text: `$(check) ${s.model}`, label: `Hearth: connected to ${serverUrl}, model ${s.model}`, tooltip: tip, command: menu, warning: false };
     }
     case 'modelMissing':
       return { text: `$(warning) ${s.model} missing`, label: `Hearth: ${s.error.userMessage}`, tooltip: `${s.error.message}\n\n${s.error.fix}\n\nClick to pull it.`, command: COMMANDS.pullModel, warning: true };

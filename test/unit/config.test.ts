@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { isKeepAlive, modelFor, normalizeServerUrl, readConfig, SETTINGS, type SettingValue } from '../../src/core/config';
 import { COMMANDS } from '../../src/vscode/ids';
+import { contributes } from '../../scripts/manifest';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 const props: Record<string, { type?: unknown; default: unknown; markdownDescription?: string; anyOf?: unknown }> = pkg.contributes.configuration.properties;
@@ -26,6 +27,9 @@ describe('settings: code and package.json agree', () => {
       else assert.deepEqual(p.type, spec.type);
     });
   }
+  it('package.json contributes is exactly what the code declares (run `npm run manifest` after a change)', () => {
+    assert.deepEqual(pkg.contributes, contributes());
+  });
   it('every command id in code is contributed, and the reverse', () => {
     const contributed = pkg.contributes.commands.map((c: { command: string }) => c.command).sort();
     assert.deepEqual(contributed, Object.values(COMMANDS).sort());
@@ -94,4 +98,24 @@ describe('normalizeServerUrl (OLLAMA_HOST rules)', () => {
 describe('isKeepAlive', () => {
   for (const ok of ['30m', '2h', '1h30m', '300', '-1', '0', '90s']) it(`accepts ${ok}`, () => assert.ok(isKeepAlive(ok)));
   for (const bad of ['forever', '30 m', 'm30', '']) it(`rejects ${JSON.stringify(bad)}`, () => assert.ok(!isKeepAlive(bad)));
+});
+
+describe('completion settings', () => {
+  it('per-language switch with a "*" default, and a master switch', async () => {
+    const { completionEnabledFor } = await import('../../src/core/config');
+    const on = readConfig(source({})).config;
+    assert.ok(completionEnabledFor(on, 'typescript'));
+    assert.ok(!completionEnabledFor(on, 'markdown'), 'markdown is off by default');
+    const custom = readConfig(source({ 'hearth.completion.languages': { '*': false, python: true } })).config;
+    assert.ok(completionEnabledFor(custom, 'python'));
+    assert.ok(!completionEnabledFor(custom, 'go'));
+    const off = readConfig(source({ 'hearth.completion.enabled': false })).config;
+    assert.ok(!completionEnabledFor(off, 'python'));
+  });
+  it('bad values warn and fall back', () => {
+    const { config, warnings } = readConfig(source({ 'hearth.completion.enabled': 'yes', 'hearth.completion.languages': { go: 'on' }, 'hearth.completion.contextTokens': -1 }));
+    assert.equal(config.completionEnabled, true);
+    assert.equal(config.completionContextTokens, 2048);
+    assert.deepEqual(warnings.map((w) => w.key).sort(), ['hearth.completion.contextTokens', 'hearth.completion.enabled', 'hearth.completion.languages']);
+  });
 });

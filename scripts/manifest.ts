@@ -1,0 +1,53 @@
+// Writes package.json's `contributes` from the code's declarations (settings table, command ids),
+// so the manifest cannot drift from the code: `npm run manifest`. A unit test fails when someone
+// edits one without running this.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { SETTINGS } from '../src/core/config';
+import { COMMANDS, CONTEXT_PAUSED } from '../src/vscode/ids';
+
+const TITLES: Record<keyof typeof COMMANDS, string> = {
+  selectModel: 'Select Model',
+  pullModel: 'Pull Model',
+  showLog: 'Show Log',
+  doctor: 'Doctor',
+  statusMenu: 'Show Status Menu',
+  togglePause: 'Pause or Resume Inline Completions',
+  triggerCompletion: 'Trigger Inline Completion',
+};
+
+export function contributes(): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const s of Object.values(SETTINGS) as Array<{ key: string; type: unknown; default: unknown; markdownDescription: string; minimum?: number; maximum?: number }>) {
+    const p: Record<string, unknown> = { type: s.type, default: s.default, markdownDescription: s.markdownDescription };
+    if (s.key === SETTINGS.contextSize.key) {
+      delete p.type;
+      p.anyOf = [{ type: 'string', enum: ['auto'] }, { type: 'integer', minimum: s.minimum }];
+    } else {
+      if (s.minimum !== undefined) p.minimum = s.minimum;
+      if (s.maximum !== undefined) p.maximum = s.maximum;
+    }
+    if (s.key === SETTINGS.requestHeaders.key) p.additionalProperties = { type: 'string' };
+    if (s.key === SETTINGS.completionLanguages.key) p.additionalProperties = { type: 'boolean' };
+    p.scope = s.key === SETTINGS.completionLanguages.key || s.key === SETTINGS.completionEnabled.key ? 'resource' : 'machine-overridable';
+    properties[s.key] = p;
+  }
+  return {
+    commands: (Object.keys(COMMANDS) as Array<keyof typeof COMMANDS>).map((k) => ({ command: COMMANDS[k], title: TITLES[k], category: 'Hearth' })),
+    keybindings: [
+      { command: COMMANDS.triggerCompletion, key: 'alt+\\', mac: 'alt+\\', when: 'editorTextFocus && !editorReadonly' },
+    ],
+    menus: {
+      commandPalette: [{ command: COMMANDS.statusMenu, when: 'false' }],
+    },
+    configuration: { title: 'Hearth', properties },
+  };
+}
+
+export const PAUSED_CONTEXT_KEY = CONTEXT_PAUSED;
+
+if (process.argv[1]?.endsWith('manifest.ts')) {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+  pkg.contributes = contributes();
+  writeFileSync('package.json', `${JSON.stringify(pkg, null, 2)}\n`);
+  console.log('package.json contributes updated');
+}

@@ -1,0 +1,64 @@
+// The typed-through cache: a completion shown for prefix P is still right for P + t while the user
+// types t = its first characters, so those keystrokes cost no request. A longest-prefix match over
+// recent (prefix, suffix) states of each document, so backspacing to an earlier state is a hit too.
+
+interface Entry {
+  readonly prefix: string;
+  readonly suffix: string;
+  readonly completion: string;
+}
+
+export interface CacheHit {
+  /** What is still to be shown after what the user typed since the completion was made. */
+  readonly remaining: string;
+  /** Characters typed through (0 = the exact state the completion was made for). */
+  readonly typed: number;
+}
+
+export class TypedThroughCache {
+  private readonly docs = new Map<string, Entry[]>();
+
+  constructor(private readonly perDocument = 64, private readonly documents = 32) {}
+
+  store(doc: string, prefix: string, suffix: string, completion: string): void {
+    if (completion.length === 0) return;
+    let list = this.docs.get(doc);
+    if (list) this.docs.delete(doc);
+    else list = [];
+    this.docs.set(doc, list); // most recently used document last
+    const dup = list.findIndex((e) => e.prefix.length === prefix.length && e.prefix === prefix && e.suffix === suffix);
+    if (dup >= 0) list.splice(dup, 1);
+    list.push({ prefix, suffix, completion });
+    if (list.length > this.perDocument) list.shift();
+    if (this.docs.size > this.documents) this.docs.delete(this.docs.keys().next().value as string);
+  }
+
+  /** The newest entry whose completion the user is typing through; undefined when none. */
+  lookup(doc: string, prefix: string, suffix: string): CacheHit | undefined {
+    const list = this.docs.get(doc);
+    if (!list) return undefined;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const hit = typedThrough(list[i], prefix, suffix);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  clear(doc?: string): void {
+    if (doc === undefined) this.docs.clear();
+    else this.docs.delete(doc);
+  }
+}
+
+/**
+ * Whether `prefix`/`suffix` is the state of a completion `e` made earlier, plus some of its
+ * characters typed. Cheap checks first: lengths, then the typed part, then the long comparisons.
+ */
+export function typedThrough(e: { prefix: string; suffix: string; completion: string }, prefix: string, suffix: string): CacheHit | undefined {
+  const typed = prefix.length - e.prefix.length;
+  if (typed < 0 || typed >= e.completion.length) return undefined;
+  if (suffix.length !== e.suffix.length) return undefined;
+  if (typed > 0 && prefix.slice(e.prefix.length) !== e.completion.slice(0, typed)) return undefined;
+  if (!prefix.startsWith(e.prefix) || suffix !== e.suffix) return undefined;
+  return { remaining: e.completion.slice(typed), typed };
+}

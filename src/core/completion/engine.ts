@@ -1,0 +1,290 @@
+// The inline-completion pipeline, editor-independent (the VS Code provider and `hearth complete`
+// both call it): prefilter → typed-through cache → reuse of the generation in flight → debounce →
+// repository context → prompt → stream with early-stop filters → post-processing → cache.
+import { isSilent, ModelError } from '../errors';
+import type { Logger } from '../log';
+import type { RequestMetrics } from '../model/metrics';
+import type { ModelSession } from '../model/session';
+import { buildCompletionPrompt, chooseRoute, type CompletionRoute } from '../prompt/completionPrompt';
+import { cutWindows } from '../prompt/windows';
+import { TypedThroughCache } from './cache';
+import { AdaptiveDebounce } from './debounce';
+import { StreamShaper } from './filters';
+import { STOP_SEQUENCES } from './markers';
+import { postProcess } from './postprocess';
+import { decideShape, shouldComplete } from './shape';
+import type { CompletionShape, ContextProvider, ContextSnippet, CursorContext } from './types';
+
+export interface CompletionSettings {
+  /** Tokens of repository context (from the index). */
+  readonly contextTokens: number;
+  readonly prefixTokens: number;
+  readonly suffixTokens: number;
+  /** Fixed debounce in ms; undefined = adaptive. */
+  readonly debounceMs?: number;
+  /** Median model latency above which the status bar says "slow". */
+  readonly slowMs: number;
+}
+
+export const DEFAULT_COMPLETION_SETTINGS: CompletionSettings = {
+  contextTokens: 2048,
+  prefixTokens: 1536,
+  suffixTokens: 512,
+  slowMs: 2500,
+};
+
+export interface CompletionRequest {
+  /** Identifies the document (its URI); the cache and in-flight reuse are per document. */
+  readonly document: string;
+  readonly cursor: CursorContext;
+  /** Document line of the first line of `cursor.prefix`, when the prefix is a slice. */
+  readonly prefixFirstLine?: number;
+  readonly trigger: 'automatic' | 'manual';
+  readonly signal?: AbortSignal;
+}
+
+export type CompletionSource = 'cache' | 'inflight' | 'model';
+
+export interface CompletionOutcome {
+  /** What to show; undefined = nothing. */
+  readonly text?: string;
+  readonly source?: CompletionSource;
+  /** Why nothing is shown, for logs and the CLI. */
+  readonly reason?: string;
+  /** Set when the model could not be asked or failed (as opposed to having nothing to add). */
+  readonly error?: ModelError;
+  readonly route?: CompletionRoute;
+  readonly shape?: CompletionShape;
+  readonly metrics?: RequestMetrics;
+  readonly stopReason?: string;
+  readonly debounceMs?: number;
+  readonly promptTokens?: number;
+  readonly contextItems?: readonly ContextSnippet[];
+  /** Engine-side timings (ms): from entry to request sent, and from last chunk to result. */
+  readonly timings?: { readonly toRequest?: number; readonly afterStream?: number; readonly total: number };
+}
+
+export interface CompletionEngineDeps {
+  readonly session: () => Promise<ModelSession>;
+  readonly context: ContextProvider;
+  readonly logger: Logger;
+  readonly settings: CompletionSettings;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+interface InFlight {
+  readonly document: string;
+  readonly prefix: string;
+  readonly suffix: string;
+  readonly controller: AbortController;
+  result: Promise<CompletionOutcome>;
+  interested: number;
+  abandonTimer?: ReturnType<typeof setTimeout>;
+  /** What the model has written so far (after the stream filters). */
+  partial: string;
+  readonly progress: Set<() => void>;
+}
+
+/** How long a generation nobody waits for anymore may live, in case the next keystroke can use it. */
+const ABANDON_GRACE_MS = 150;
+const LATENCY_WINDOW = 9;
+
+export class CompletionEngine {
+  readonly cache = new TypedThroughCache();
+  readonly debounce: AdaptiveDebounce;
+  private inflight: InFlight | undefined;
+  private readonly latencies: number[] = [];
+  private readonly now: () => number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly listeners = new Set<(slow: boolean, medianMs: number) => void>();
+
+  constructor(private readonly deps: CompletionEngineDeps) {
+    this.debounce = new AdaptiveDebounce(deps.settings.debounceMs);
+    this.now = deps.now ?? (() => performance.now());
+    this.sleep = deps.sleep ?? abortableSleep;
+  }
+
+  /** Fires after each model completion with whether the recent median latency is over the limit. */
+  onLatency(fn: (slow: boolean, medianMs: number) => void): { dispose(): void } {
+    this.listeners.add(fn);
+    return { dispose: () => this.listeners.delete(fn) };
+  }
+
+  async complete(req: CompletionRequest): Promise<CompletionOutcome> {
+    const t0 = this.now();
+    const { cursor } = req;
+    const done = (o: Omit<CompletionOutcome, 'timings'>, extra: { toRequest?: number; afterStream?: number } = {}): CompletionOutcome =>
+      ({ ...o, timings: { ...extra, total: this.now() - t0 } });
+
+    const gate = shouldComplete(cursor);
+    if (!gate.ok) return done({ reason: gate.reason });
+    if (req.trigger === 'automatic') this.debounce.keystroke(t0);
+
+    const hit = this.cache.lookup(req.document, cursor.prefix, cursor.suffix);
+    if (hit) return done({ text: hit.remaining, source: 'cache' });
+
+    const reused = await this.reuseInFlight(req);
+    if (reused) return done(reused);
+    // What is in flight cannot serve this cursor: free the model now, not after the debounce.
+    this.inflight?.controller.abort();
+    this.inflight = undefined;
+
+    if (req.trigger === 'automatic') {
+      try {
+        await this.sleep(this.debounce.delayMs, req.signal);
+      } catch {
+        return done({ reason: 'cancelled while waiting (the user kept typing)' });
+      }
+    }
+    if (req.signal?.aborted) return done({ reason: 'cancelled' });
+
+    const controller = new AbortController();
+    const flight: InFlight = {
+      document: req.document, prefix: cursor.prefix, suffix: cursor.suffix, controller, interested: 1,
+      result: Promise.resolve({}), partial: '', progress: new Set(),
+    };
+    flight.result = this.generate(req, flight, t0);
+    this.inflight = flight;
+    this.follow(flight, req.signal);
+    const outcome = await flight.result;
+    if (this.inflight === flight) this.inflight = undefined;
+    return outcome;
+  }
+
+  /** When the caller gives up (VS Code cancels on every keystroke), the generation lives on briefly for the next one. */
+  private follow(flight: InFlight, signal: AbortSignal | undefined): void {
+    if (!signal) return;
+    const onAbort = () => {
+      flight.interested--;
+      if (flight.interested <= 0) {
+        flight.abandonTimer = setTimeout(() => { if (flight.interested <= 0) flight.controller.abort(); }, ABANDON_GRACE_MS);
+      }
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    void flight.result.finally(() => signal.removeEventListener('abort', onAbort));
+  }
+
+  /** A new keystroke that extends the prefix of the generation in flight waits for it instead of asking again. */
+  private async reuseInFlight(req: CompletionRequest): Promise<Omit<CompletionOutcome, 'timings'> | undefined> {
+    const f = this.inflight;
+    if (!f || f.controller.signal.aborted || f.document !== req.document || f.suffix !== req.cursor.suffix) return undefined;
+    const p = req.cursor.prefix;
+    if (p.length < f.prefix.length || !p.startsWith(f.prefix)) return undefined;
+    const typed = p.slice(f.prefix.length);
+    // Consistent while one of what was typed and what the model wrote so far starts the other.
+    const consistent = () => (f.partial.length >= typed.length ? f.partial.startsWith(typed) : typed.startsWith(f.partial));
+    if (!consistent()) return undefined;
+    f.interested++;
+    if (f.abandonTimer) clearTimeout(f.abandonTimer);
+    this.follow(f, req.signal);
+    // Wait for the result, but give up the moment the model writes something the user did not type.
+    const outcome = await new Promise<CompletionOutcome | undefined>((resolve) => {
+      const watch = () => { if (!consistent()) { f.progress.delete(watch); resolve(undefined); } };
+      f.progress.add(watch);
+      void f.result.then((o) => { f.progress.delete(watch); resolve(o); });
+    });
+    if (!outcome) return undefined;
+    if (req.signal?.aborted) return { reason: 'cancelled' };
+    if (outcome.text === undefined) return typed.length === 0 ? { ...outcome, source: 'inflight' } : undefined;
+    if (outcome.text.length > typed.length && outcome.text.startsWith(typed)) {
+      return { ...outcome, text: outcome.text.slice(typed.length), source: 'inflight' };
+    }
+    return undefined;
+  }
+
+  private async generate(req: CompletionRequest, flight: InFlight, t0: number): Promise<CompletionOutcome> {
+    const { cursor } = req;
+    const signal = flight.controller.signal;
+    const { logger, settings } = this.deps;
+    let session: ModelSession;
+    try {
+      session = await this.deps.session();
+    } catch (e) {
+      if (!isSilent(e)) logger.debug(`completion: no model session: ${ModelError.is(e) ? e.message : String(e)}`);
+      return { reason: ModelError.is(e) ? e.message : 'the model is not available', error: asModelError(e), timings: { total: this.now() - t0 } };
+    }
+    const shape = decideShape(cursor);
+    const route = chooseRoute(session.description);
+    const estimate = (t: string) => session.budget.estimate(t);
+
+    let snippets: readonly ContextSnippet[] = [];
+    try {
+      snippets = await this.deps.context.contextFor(cursor, settings.contextTokens, signal);
+    } catch (e) {
+      if (!isSilent(e)) logger.warn(`completion: repository context failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const windows = cutWindows({ prefix: cursor.prefix, suffix: cursor.suffix, prefixFirstLine: req.prefixFirstLine, prefixBudget: settings.prefixTokens, suffixBudget: settings.suffixTokens, estimate });
+    const numPredict = shape === 'single-line' ? 64 : 256;
+    const prompt = buildCompletionPrompt(route, session.description, {
+      cursor, prefix: windows.prefix, suffix: windows.suffix, snippets,
+      options: { num_predict: numPredict, temperature: 0.2, top_p: 0.9, top_k: 40, stop: [...STOP_SEQUENCES] },
+    });
+    const shaper = new StreamShaper({ cursor, shape });
+    const toRequest = this.now() - t0;
+    let metrics: RequestMetrics | undefined;
+    let lastChunkAt = this.now();
+    try {
+      for await (const ev of session.stream({ ...prompt.request, priority: 'interactive', supersedeKey: 'completion', signal })) {
+        if (ev.type === 'done') {
+          metrics = ev.metrics;
+          lastChunkAt = this.now();
+          break;
+        }
+        if (ev.type !== 'text') continue;
+        lastChunkAt = this.now();
+        const { stop } = shaper.push(ev.text);
+        flight.partial = shaper.text;
+        for (const l of [...flight.progress]) l();
+        if (stop) break; // leaving the loop closes the stream at once
+      }
+    } catch (e) {
+      if (isSilent(e)) return { reason: 'cancelled', route, shape, timings: { toRequest, total: this.now() - t0 } };
+      logger.debug(`completion failed: ${ModelError.is(e) ? e.userMessage : String(e)}`);
+      return { reason: ModelError.is(e) ? e.message : String(e), error: asModelError(e), route, shape, timings: { toRequest, total: this.now() - t0 } };
+    }
+    const text = postProcess(shaper.finish(), { cursor, shape });
+    if (text) this.cache.store(req.document, cursor.prefix, cursor.suffix, text);
+    const end = this.now();
+    if (metrics) this.observe(end - t0 - toRequest);
+    return {
+      text: text || undefined,
+      source: 'model',
+      reason: text ? undefined : 'the model had nothing useful to add',
+      route, shape, metrics, stopReason: shaper.stopReason,
+      debounceMs: this.debounce.delayMs,
+      promptTokens: metrics?.clientPromptTokens,
+      contextItems: snippets,
+      timings: { toRequest, afterStream: end - lastChunkAt, total: end - t0 },
+    };
+  }
+
+  private observe(latencyMs: number): void {
+    this.debounce.observeLatency(latencyMs);
+    this.latencies.push(latencyMs);
+    if (this.latencies.length > LATENCY_WINDOW) this.latencies.shift();
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    const median = sorted[sorted.length >> 1];
+    const slow = this.latencies.length >= 3 && median > this.deps.settings.slowMs;
+    for (const l of this.listeners) l(slow, median);
+  }
+
+  dispose(): void {
+    this.inflight?.controller.abort();
+    this.inflight = undefined;
+  }
+}
+
+function asModelError(e: unknown): ModelError {
+  return ModelError.is(e) ? e : new ModelError('badResponse', e instanceof Error ? e.message : String(e), 'Please report this with the log ("Hearth: Show Log").');
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) { reject(new Error('aborted')); return; }
+    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => { clearTimeout(t); reject(new Error('aborted')); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

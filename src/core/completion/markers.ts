@@ -1,0 +1,88 @@
+// Strings shared by the prompt builder and the output filters. What the prompt wraps around the code
+// is exactly what the filters strip when a small model echoes it back, so both read it from here.
+
+/** Marks the cursor in the prompt; the model is asked to write what goes there. */
+export const CURSOR_MARKER = '<CURSOR>';
+
+/**
+ * Control tokens that end the model's turn or start another one: Gemma 4 (`<|turn>`, `<turn|>`),
+ * Gemma 2/3, ChatML, Llama 3 and plain end-of-text. Ollama usually strips them, but a raw prompt or
+ * a mismatched template lets them through, and everything after one is noise.
+ */
+export const STOP_TOKENS: readonly string[] = [
+  '<turn|>',
+  '<|turn>',
+  '<end_of_turn>',
+  '<start_of_turn>',
+  '<eos>',
+  '<|endoftext|>',
+  '<|end_of_text|>',
+  '<|im_end|>',
+  '<|im_start|>',
+  '<|eot_id|>',
+  '<|start_header_id|>',
+  '<|end|>',
+  '<|file_separator|>',
+];
+
+/**
+ * Token families matched by their start: any fill-in-the-middle token (`<|fim_prefix|>`,
+ * `<fim_middle>`, ...) means the model slipped into a FIM dialect it was not prompted with.
+ */
+export const STOP_TOKEN_PREFIXES: readonly string[] = ['<|fim', '<fim_'];
+
+/** Delimiters of thinking text. Thinking is off for completions, but small models leak it anyway. */
+export const THOUGHT_DELIMITERS: ReadonlyArray<{ readonly open: string; readonly close: string }> = [
+  { open: '<|channel>', close: '<channel|>' },
+  { open: '<think>', close: '</think>' },
+  { open: '<thought>', close: '</thought>' },
+  { open: '<thinking>', close: '</thinking>' },
+];
+
+/**
+ * Section tags the prompt builder may wrap code in (`<prefix>`, `</suffix>`, `<file path="...">`).
+ * A line holding nothing but one of these tags is the model echoing the prompt: dropped before the
+ * completion starts, and the end of the completion when it comes later. Not applied to markup
+ * languages, where such a line can be real code.
+ */
+export const PROMPT_SECTION_TAGS: readonly string[] = [
+  'before',
+  'after',
+  'file',
+  'context',
+  'snippet',
+  'code',
+  'prefix',
+  'suffix',
+  'before_cursor',
+  'after_cursor',
+  'completion',
+  'document',
+  'instructions',
+];
+
+/**
+ * How completionPrompt.ts introduces its sections ("Code before the cursor in src/a.ts …:"). A line
+ * starting with one is the model echoing the prompt. Keep in step with the prompt builder.
+ */
+export const SECTION_HEADER = {
+  before: 'Code before the cursor',
+  after: 'Code after the cursor',
+  context: 'Code from other files',
+} as const;
+
+export const PROMPT_SECTION_HEADERS: readonly string[] = Object.values(SECTION_HEADER);
+
+/**
+ * Stop strings for the server (`options.stop`): the control tokens, any FIM token, and the closing
+ * tags of the prompt's sections, which the model writes only when it echoes the prompt. Opening
+ * tags and fences are not here: a reply that starts with one can still be salvaged by the filters.
+ */
+export const STOP_SEQUENCES: readonly string[] = [
+  ...STOP_TOKENS,
+  ...STOP_TOKEN_PREFIXES,
+  // Only the tags completionPrompt.ts writes: `</code>` and the like are real HTML.
+  '</before>',
+  '</after>',
+  '</file>',
+];

@@ -1,0 +1,98 @@
+// Completion prompts for three kinds of model, chosen from capabilities, never from names:
+// - 'insert': the model has fill-in-the-middle; Ollama's template places prefix and suffix.
+// - 'gemma-raw': Gemma 4 (no FIM) as an instruction task in its own turn format, raw, thinking
+//   off, with an explicit cursor marker and the answer seeded with the cursor line's prefix.
+// - 'chat': any other model, through /api/chat with the same instruction.
+// Layout for the server's prefix cache: instruction, stable repository context, the code after the
+// cursor, the code before it ending at the cursor, then the model-turn opener. Everything that
+// changes per keystroke is at the end.
+import type { ModelDescription, SamplingOptions } from '../model/backend';
+import type { ChatModelRequest, GenerateModelRequest } from '../model/session';
+import type { ContextSnippet, CursorContext } from '../completion/types';
+import { CURSOR_MARKER, SECTION_HEADER } from '../completion/markers';
+import { neutralize } from './neutralize';
+
+export type CompletionRoute = 'gemma-raw' | 'insert' | 'chat';
+
+export function chooseRoute(d: ModelDescription): CompletionRoute {
+  if (d.insert) return 'insert';
+  if (d.promptFormat === 'gemma4-small' || d.promptFormat === 'gemma4-large') return 'gemma-raw';
+  return 'chat';
+}
+
+export const COMPLETION_SYSTEM = [
+  'You are a code completion engine inside a code editor.',
+  `The user shows part of a file: first the code after the cursor, then the code before the cursor, which ends at ${CURSOR_MARKER}.`,
+  `Write only the text that belongs at ${CURSOR_MARKER}, exactly as it would appear in the file, continuing from the last character before the cursor.`,
+  'No explanations, no markdown fences, and never repeat code that is already before or after the cursor.',
+  'Finish the current statement or block, then stop. If nothing should be inserted, reply with nothing.',
+].join('\n');
+
+export interface CompletionPromptInput {
+  readonly cursor: CursorContext;
+  /** Windows of the document around the cursor (see windows.ts). */
+  readonly prefix: string;
+  readonly suffix: string;
+  readonly snippets: readonly ContextSnippet[];
+  readonly options: SamplingOptions;
+}
+
+export interface CompletionPrompt {
+  readonly route: CompletionRoute;
+  readonly request: GenerateModelRequest | ChatModelRequest;
+  /** Text the model's answer continues (already in the model turn); the completion follows it. */
+  readonly seed: string;
+}
+
+const MARKERS = [CURSOR_MARKER, '<before>', '</before>', '<after>', '</after>'];
+const clean = (t: string) => neutralize(t, MARKERS);
+
+/** The user turn: stable context first, then after-cursor code, then before-cursor code to the marker. */
+export function completionUserContent(input: CompletionPromptInput): string {
+  const { cursor } = input;
+  const parts: string[] = [];
+  if (input.snippets.length > 0) {
+    parts.push(`${SECTION_HEADER.context} of this repository, for reference:`);
+    for (const s of input.snippets) {
+      parts.push(`<file path="${clean(s.path)}" lines="${s.startLine + 1}-${s.endLine + 1}">\n${clean(s.text.replace(/\n$/, ''))}\n</file>`);
+    }
+  }
+  const where = `${clean(cursor.path)} (${cursor.languageId})`;
+  parts.push(`${SECTION_HEADER.after} in ${where}:\n<after>\n${clean(input.suffix)}\n</after>`);
+  parts.push(`${SECTION_HEADER.before} in ${where}, ending at the cursor:\n<before>\n${clean(input.prefix)}${CURSOR_MARKER}\n</before>`);
+  return parts.join('\n\n');
+}
+
+export function buildCompletionPrompt(route: CompletionRoute, d: ModelDescription, input: CompletionPromptInput): CompletionPrompt {
+  const common = { feature: 'completion', options: input.options } as const;
+  switch (route) {
+    case 'gemma-raw': {
+      const seed = input.cursor.linePrefix;
+      const opener = d.promptFormat === 'gemma4-large' ? '<|turn>model\n<|channel>thought\n<channel|>' : '<|turn>model\n';
+      const prompt = `<|turn>system\n${COMPLETION_SYSTEM}<turn|>\n<|turn>user\n${completionUserContent(input)}<turn|>\n${opener}${clean(seed)}`;
+      return { route, seed, request: { ...common, kind: 'generate', raw: true, prompt, think: false } };
+    }
+    case 'insert': {
+      const context = input.snippets.map((s) => commentBlock(input.cursor.languageId, s)).join('');
+      return {
+        route,
+        seed: '',
+        request: { ...common, kind: 'generate', prompt: clean(context) + clean(input.prefix), suffix: clean(input.suffix), think: false },
+      };
+    }
+    case 'chat':
+      return {
+        route,
+        seed: '',
+        request: { ...common, kind: 'chat', think: false, messages: [{ role: 'system', content: COMPLETION_SYSTEM }, { role: 'user', content: completionUserContent(input) }] },
+      };
+  }
+}
+
+const HASH_COMMENT = new Set(['python', 'ruby', 'shellscript', 'perl', 'r', 'yaml', 'toml', 'dockerfile', 'makefile', 'powershell', 'elixir', 'julia', 'nim', 'coffeescript']);
+
+/** Repository context for FIM models: each snippet under a comment naming its file. */
+function commentBlock(languageId: string, s: ContextSnippet): string {
+  const c = HASH_COMMENT.has(languageId) ? '#' : languageId === 'lua' || languageId === 'sql' || languageId === 'haskell' ? '--' : '//';
+  return `${c} ${s.path}:${s.startLine + 1}-${s.endLine + 1}\n${s.text.replace(/\n?$/, '\n')}`;
+}

@@ -1,0 +1,54 @@
+// The InlineCompletionItemProvider: turns VS Code's request into the engine's, and the engine's
+// text into one item. The keystroke path never throws: anything unexpected is logged and the
+// user simply sees no suggestion.
+import * as vscode from 'vscode';
+import { completionEnabledFor } from '../../core/config';
+import type { CompletionEngine } from '../../core/completion/engine';
+import type { Logger } from '../../core/log';
+import type { ModelRuntime } from '../runtime';
+import { cursorSlice, indentUnitFor } from './cursor';
+
+export class HearthInlineCompletionProvider implements vscode.InlineCompletionItemProvider {
+  paused = false;
+
+  constructor(
+    private readonly engine: () => CompletionEngine,
+    private readonly runtime: ModelRuntime,
+    private readonly logger: Logger,
+  ) {}
+
+  async provideInlineCompletionItems(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    context: vscode.InlineCompletionContext,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.InlineCompletionItem[] | undefined> {
+    try {
+      const manual = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
+      if (!manual && (this.paused || !completionEnabledFor(this.runtime.config, document.languageId))) return undefined;
+      // While the suggest widget is open its item wins; a second suggestion would fight it.
+      if (context.selectedCompletionInfo) return undefined;
+      const state = this.runtime.monitor.state.kind;
+      if (state === 'unreachable' || state === 'modelMissing') return undefined;
+
+      const { cursor, prefixFirstLine } = cursorSlice(document, position, indentUnitFor(document));
+      const controller = new AbortController();
+      const sub = token.onCancellationRequested(() => controller.abort());
+      try {
+        const outcome = await this.engine().complete({
+          document: document.uri.toString(), cursor, prefixFirstLine, trigger: manual ? 'manual' : 'automatic', signal: controller.signal,
+        });
+        if (outcome.source === 'model' || outcome.reason) {
+          this.logger.trace(`completion ${document.uri.path.split('/').pop()}:${position.line + 1}:${position.character + 1} ${outcome.source ?? '-'} ${outcome.text ? `${outcome.text.length} chars` : `none (${outcome.reason})`}${outcome.stopReason ? ` stop=${outcome.stopReason}` : ''} ${Math.round(outcome.timings?.total ?? 0)}ms`);
+        }
+        if (token.isCancellationRequested || !outcome.text) return undefined;
+        return [new vscode.InlineCompletionItem(outcome.text, new vscode.Range(position, position))];
+      } finally {
+        sub.dispose();
+      }
+    } catch (e) {
+      this.logger.error(`inline completion failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      return undefined;
+    }
+  }
+}

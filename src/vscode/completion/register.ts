@@ -1,0 +1,67 @@
+// Inline completions: the engine (rebuilt when the model setup changes), the provider for every
+// language, pause/resume and manual trigger, and the figures the status bar shows.
+import * as vscode from 'vscode';
+import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS } from '../../core/completion/engine';
+import type { Logger } from '../../core/log';
+import { COMMANDS, CONTEXT_PAUSED } from '../ids';
+import type { ModelRuntime } from '../runtime';
+import type { CompletionStatus } from '../statusBar';
+import { HearthInlineCompletionProvider } from './provider';
+
+const PAUSED_KEY = 'hearth.completionsPaused';
+
+export function registerInlineCompletions(context: vscode.ExtensionContext, runtime: ModelRuntime, logger: Logger): CompletionStatus {
+  const changed = new vscode.EventEmitter<void>();
+  let slowMs: number | undefined;
+  let latencySub: { dispose(): void } | undefined;
+  let engine: CompletionEngine;
+
+  const build = () => {
+    engine?.dispose();
+    latencySub?.dispose();
+    engine = new CompletionEngine({
+      session: () => runtime.service.session('completion'),
+      context: { contextFor: async () => [] },
+      logger,
+      settings: { ...DEFAULT_COMPLETION_SETTINGS, contextTokens: runtime.config.completionContextTokens },
+    });
+    latencySub = engine.onLatency((slow, median) => {
+      const next = slow ? median : undefined;
+      if (next !== slowMs) {
+        if (slow && slowMs === undefined) logger.warn(`Completions are slow: median ${Math.round(median)} ms. A smaller hearth.completion.model or hearth.completion.contextTokens helps.`);
+        slowMs = next;
+        changed.fire();
+      }
+    });
+    slowMs = undefined;
+    changed.fire();
+  };
+  build();
+
+  const provider = new HearthInlineCompletionProvider(() => engine, runtime, logger);
+  provider.paused = context.globalState.get<boolean>(PAUSED_KEY, false);
+  void vscode.commands.executeCommand('setContext', CONTEXT_PAUSED, provider.paused);
+
+  const setPaused = async (paused: boolean) => {
+    provider.paused = paused;
+    await context.globalState.update(PAUSED_KEY, paused);
+    await vscode.commands.executeCommand('setContext', CONTEXT_PAUSED, paused);
+    logger.info(paused ? 'Inline completions paused.' : 'Inline completions resumed.');
+    changed.fire();
+  };
+
+  context.subscriptions.push(
+    changed,
+    { dispose: () => { engine.dispose(); latencySub?.dispose(); } },
+    runtime.onDidRebuild(build),
+    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
+    vscode.commands.registerCommand(COMMANDS.togglePause, () => setPaused(!provider.paused)),
+    vscode.commands.registerCommand(COMMANDS.triggerCompletion, () => vscode.commands.executeCommand('editor.action.inlineSuggest.trigger')),
+  );
+
+  return {
+    get paused() { return provider.paused; },
+    get slowMs() { return slowMs; },
+    onDidChange: changed.event,
+  };
+}

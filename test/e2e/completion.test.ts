@@ -1,0 +1,118 @@
+// Inline completions in a real VS Code: ghost text from the fake model appears while typing, Tab
+// accepts it, typing what is shown sends no new request, Escape dismisses, and with the server
+// gone nothing breaks and the status bar says why.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { FakeOllama } from '../fake-ollama';
+import { assertProvisioned, ensureVsix, startEditor, waitUntil, withFailureScreenshot, type EditorSession } from './harness';
+
+const EXTENSION_ID = 'hearth-dev.hearth';
+
+describe('e2e: inline completions', () => {
+  let fake: FakeOllama;
+  let editor: EditorSession | undefined;
+  let fakeRunning = false;
+
+  before(async () => {
+    assertProvisioned();
+    const vsix = ensureVsix();
+    fake = new FakeOllama();
+    // The model answers by what ends the prompt: Hearth seeds the answer with the cursor's line.
+    fake.setDefaultReply((r) => {
+      const prompt: string = typeof r.body?.prompt === 'string' ? r.body.prompt : '';
+      if (prompt.endsWith('return ')) return { response: 'a + b;' };
+      if (prompt.endsWith('const answer = ')) return { response: '42;' };
+      return { response: '' };
+    });
+    const url = await fake.start(0);
+    fakeRunning = true;
+    editor = await startEditor({
+      vsix,
+      name: 'completion',
+      settings: { 'hearth.serverUrl': url, 'editor.inlineSuggest.enabled': true, 'editor.quickSuggestions': { other: false, comments: false, strings: false }, 'editor.suggestOnTriggerCharacters': false },
+      workspaceFiles: { 'src/math.ts': 'export function add(a: number, b: number): number {\n  \n}\n\n' },
+    });
+    await editor.statusBarItem(EXTENSION_ID, 'hearth.status').filter({ hasText: 'gemma4:e4b' }).first().waitFor({ timeout: 45_000 });
+  }, { timeout: 420_000 });
+
+  after(async () => {
+    await editor?.stop();
+    if (fakeRunning) await fake.stop();
+  }, { timeout: 30_000 });
+
+  const s = (): EditorSession => {
+    assert.ok(editor, 'the editor did not start (see the before hook error)');
+    return editor;
+  };
+  const generates = () => fake.requests.filter((r) => r.path === '/api/generate' && r.body?.prompt).length;
+  const ghost = async () => (await s().page.locator('.ghost-text-decoration, .ghost-text-decoration-preview').allTextContents()).join('').replace(/\u00a0/g, ' ');
+  const waitGhost = (want: string, ms = 20_000) => waitUntil(async () => (await ghost()) === want, ms, `ghost text "${want}"`);
+  const lineText = async (n: number) => ((await s().page.locator('.monaco-editor .view-line').nth(n - 1).textContent()) ?? '').replace(/\u00a0/g, ' ');
+  async function goTo(line: number) {
+    const { page } = s();
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type(String(line));
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+  }
+  async function typeSlowly(text: string) {
+    for (const ch of text) await s().page.keyboard.type(ch, { delay: 60 });
+  }
+
+  it('typing shows ghost text from the model; typing it through sends no request; Tab accepts', { timeout: 90_000 }, async () => {
+    await withFailureScreenshot(s(), 'completion-accept', async () => {
+      const { page } = s();
+      await s().openFile('src/math.ts');
+      await goTo(2);
+      await typeSlowly('return ');
+      await waitGhost('a + b;');
+      await s().screenshot('ghost-text');
+      const before = generates();
+      assert.ok(before >= 1, 'the ghost text came from a model request');
+      const prompt: string = fake.requests.filter((r) => r.path === '/api/generate').at(-1)?.body.prompt;
+      assert.match(prompt, /^<\|turn>system\n/, 'Gemma 4 raw prompt');
+      assert.ok(prompt.includes('<CURSOR>'), 'explicit cursor marker');
+      const last = fake.requests.filter((r) => r.path === '/api/generate').at(-1)!;
+      assert.equal(last.body.raw, true);
+      assert.equal(last.body.think, false);
+
+      await typeSlowly('a +');
+      await waitGhost(' b;');
+      assert.equal(generates(), before, 'typing what is shown sent no new request');
+
+      await page.keyboard.press('Tab');
+      await waitUntil(async () => (await lineText(2)).trim() === 'return a + b;', 10_000, 'line 2 is the accepted completion');
+      assert.equal(await ghost(), '');
+      await s().screenshot('accepted');
+    });
+  });
+
+  it('Escape dismisses the suggestion', { timeout: 60_000 }, async () => {
+    await withFailureScreenshot(s(), 'completion-escape', async () => {
+      const { page } = s();
+      await goTo(5);
+      await typeSlowly('const answer = ');
+      await waitGhost('42;');
+      await page.keyboard.press('Escape');
+      await waitUntil(async () => (await ghost()) === '', 5_000, 'ghost text gone after Escape');
+      assert.equal((await lineText(5)).trim(), 'const answer =');
+    });
+  });
+
+  it('with the server down, typing shows nothing, breaks nothing, and the status bar says why', { timeout: 60_000 }, async () => {
+    await withFailureScreenshot(s(), 'completion-down', async () => {
+      await fake.stop();
+      fakeRunning = false;
+      const { page } = s();
+      await page.keyboard.press('End');
+      await typeSlowly('4');
+      const item = s().statusBarItem(EXTENSION_ID, 'hearth.status');
+      const state = await s().waitForStatusBar(item, (st) => /unreachable/i.test(st.text), 25_000);
+      assert.match(state.ariaLabel, /cannot reach Ollama at/i);
+      assert.equal(await ghost(), '');
+      await typeSlowly('2;');
+      assert.equal((await lineText(5)).trim(), 'const answer = 42;', 'the editor kept every keystroke');
+      await s().screenshot('server-down');
+    });
+  });
+});

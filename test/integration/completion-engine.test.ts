@@ -1,0 +1,247 @@
+// The completion engine against the fake Ollama: cache, reuse and abort behaviour read off the
+// fake's request log, the three prompt routes on the wire, early stops that close the stream, and
+// completions overtaking queued review work.
+import { after, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { FakeOllama, type RecordedRequest } from '../fake-ollama/index';
+import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS, type CompletionRequest } from '../../src/core/completion/engine';
+import { cursorFromText } from '../../src/core/completion/cursorText';
+import { NO_CONTEXT } from '../../src/core/completion/types';
+import { MemoryLogger } from '../../src/core/log';
+import type { ModelService } from '../../src/core/model/service';
+import { serviceFor } from '../support/model';
+
+const FILE = 'export function add(a: number, b: number): number {\n  return \n}\n';
+const at = (typed: string): CompletionRequest => {
+  const text = FILE.replace('  return \n', `  return ${typed}\n`);
+  return { document: 'file:///add.ts', cursor: cursorFromText(text, 1, 9 + typed.length, 'add.ts'), trigger: 'automatic' };
+};
+const generates = (fake: FakeOllama) => fake.requests.filter((r) => r.path === '/api/generate' || r.path === '/api/chat');
+
+function engineFor(service: ModelService, model = 'gemma4:e4b'): CompletionEngine {
+  return new CompletionEngine({
+    session: () => service.sessionFor(model),
+    context: NO_CONTEXT,
+    logger: new MemoryLogger(),
+    settings: { ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 0 },
+  });
+}
+
+describe('completion engine: request economy over the fake\'s log', () => {
+  let fake: FakeOllama;
+  let service: ModelService;
+  before(async () => {
+    fake = new FakeOllama();
+    ({ service } = serviceFor(await fake.start(0)));
+  });
+  after(() => fake.stop());
+  beforeEach(() => {
+    fake.clearLog();
+    fake.setLatency({ decodeTokensPerSec: Infinity });
+  });
+
+  it('typing what is shown is served from the cache: no new request', async () => {
+    const engine = engineFor(service);
+    fake.reply({ response: 'a + b;' });
+    const first = await engine.complete(at(''));
+    assert.equal(first.text, 'a + b;');
+    assert.equal(first.source, 'model');
+    for (const typed of ['a', 'a ', 'a +', 'a + b']) {
+      const o = await engine.complete(at(typed));
+      assert.equal(o.source, 'cache', `after typing "${typed}"`);
+      assert.equal(typed + o.text, 'a + b;');
+    }
+    assert.equal(generates(fake).length, 1);
+    const diverged = await engine.complete(at('b'));
+    assert.notEqual(diverged.source, 'cache');
+    assert.equal(generates(fake).length, 2, 'a diverging keystroke asks again');
+  });
+
+  it('a keystroke that extends the prefix of the generation in flight waits for it instead of asking again', async () => {
+    const engine = engineFor(service);
+    fake.setLatency({ decodeTokensPerSec: 40 });
+    fake.reply({ response: 'a + b;' });
+    const c1 = new AbortController();
+    const p1 = engine.complete({ ...at(''), signal: c1.signal });
+    await fake.waitForRequest((r) => r.path === '/api/generate');
+    c1.abort(); // VS Code cancels the first call when the user types
+    const o2 = await engine.complete(at('a'));
+    await p1;
+    assert.equal(o2.source, 'inflight');
+    assert.equal(o2.text, ' + b;');
+    assert.equal(generates(fake).length, 1);
+  });
+
+  it('a keystroke that contradicts what the model already wrote closes that stream at once and asks anew', async () => {
+    const engine = engineFor(service);
+    fake.setLatency({ decodeTokensPerSec: 20 });
+    fake.reply({ response: 'a + b; // a long explanation of what this does' });
+    const c1 = new AbortController();
+    const p1 = engine.complete({ ...at(''), signal: c1.signal });
+    try {
+      const rec1 = await fake.waitForRequest((r) => r.path === '/api/generate');
+      await new Promise((r) => setTimeout(r, 200)); // the model has written "a +" or so by now
+      c1.abort();
+      fake.reply({ response: ' b;' });
+      const t0 = performance.now();
+      const p2 = engine.complete(at('a -'));
+      await fake.waitForClose(rec1, 2000);
+      assert.ok(rec1.clientClosedAt !== undefined && rec1.clientClosedAt - t0 < 50, `old stream closed ${(rec1.clientClosedAt ?? NaN) - t0} ms after the new keystroke`);
+      assert.equal((await p2).text, ' b;');
+      assert.equal(generates(fake).length, 2);
+    } finally {
+      await p1;
+    }
+  });
+
+  it('a keystroke consistent with what is being written waits for it, then is served from it', async () => {
+    const engine = engineFor(service);
+    fake.setLatency({ decodeTokensPerSec: 20 });
+    fake.reply({ response: 'a + b;' });
+    const c1 = new AbortController();
+    const p1 = engine.complete({ ...at(''), signal: c1.signal });
+    await fake.waitForRequest((r) => r.path === '/api/generate');
+    c1.abort();
+    const o = await engine.complete(at('a + '));
+    await p1;
+    assert.equal(o.source, 'inflight');
+    assert.equal(o.text, 'b;');
+    assert.equal(generates(fake).length, 1);
+  });
+
+  it('an abandoned generation (no further keystroke) is closed after a short grace period', async () => {
+    const engine = engineFor(service);
+    fake.setLatency({ decodeTokensPerSec: 20 });
+    fake.reply({ response: 'x '.repeat(200) });
+    const c = new AbortController();
+    const p = engine.complete({ ...at(''), signal: c.signal });
+    const rec = await fake.waitForRequest((r) => r.path === '/api/generate');
+    const t0 = performance.now();
+    c.abort();
+    await fake.waitForClose(rec, 2000);
+    const ms = (rec.clientClosedAt ?? NaN) - t0;
+    assert.ok(ms >= 100 && ms < 400, `closed ${ms} ms after the caller left`);
+    await p;
+  });
+
+  it('a keystroke during the debounce sends nothing', async () => {
+    const engine = new CompletionEngine({ session: () => service.sessionFor('gemma4:e4b'), context: NO_CONTEXT, logger: new MemoryLogger(), settings: { ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 200 } });
+    const c = new AbortController();
+    const p = engine.complete({ ...at(''), signal: c.signal });
+    setTimeout(() => c.abort(), 50);
+    const o = await p;
+    assert.equal(o.text, undefined);
+    assert.match(o.reason ?? '', /cancelled/);
+    assert.equal(generates(fake).length, 0);
+  });
+
+  it('a runaway reply is cut by the stream filters and its connection closed before it ends', async () => {
+    const engine = engineFor(service);
+    fake.setLatency({ decodeTokensPerSec: 400 });
+    fake.reply({ response: `a + b;\n${'  console.log("again");\n'.repeat(60)}` });
+    const o = await engine.complete(at(''));
+    assert.equal(o.text, 'a + b;');
+    const rec = generates(fake)[0];
+    await fake.waitForClose(rec, 2000);
+    assert.ok(rec.clientClosedAt !== undefined, `stream aborted early (stop: ${o.stopReason})`);
+    assert.equal(rec.endedAt, undefined, 'the server did not finish the runaway reply');
+  });
+
+  it('thought text, fences and echoed markers never reach the user', async () => {
+    const engine = engineFor(service);
+    fake.reply({ response: '```ts\na + b;<CURSOR>\n```' });
+    assert.equal((await engine.complete(at(''))).text, 'a + b;');
+  });
+
+  it('silence when the model has nothing useful to add, and no throw when the server is gone', async () => {
+    const engine = engineFor(service);
+    fake.reply({ response: '   \n\n' });
+    const o = await engine.complete(at(''));
+    assert.equal(o.text, undefined);
+    assert.equal(o.error, undefined);
+    const dead = new FakeOllama();
+    const url = await dead.start(0);
+    const { service: s2 } = serviceFor(url);
+    await s2.sessionFor('gemma4:e4b');
+    await dead.stop();
+    const o2 = await engineFor(s2).complete(at(''));
+    assert.equal(o2.text, undefined);
+    assert.equal(o2.error?.reason, 'unreachable');
+  });
+});
+
+describe('completion engine: routes on the wire', () => {
+  let fake: FakeOllama;
+  let service: ModelService;
+  before(async () => {
+    fake = new FakeOllama();
+    ({ service } = serviceFor(await fake.start(0)));
+    await service.backend.pull('llama3.2:1b', new AbortController().signal)[Symbol.asyncIterator]().next();
+  });
+  after(() => fake.stop());
+
+  const last = (): RecordedRequest => generates(fake).at(-1)!;
+
+  it('small Gemma 4: raw, think:false, no suffix, num_ctx and keep_alive as every other request', async () => {
+    fake.reply({ response: 'a + b;' });
+    await engineFor(service, 'gemma4:e2b').complete(at(''));
+    const b = last().body;
+    assert.equal(b.raw, true);
+    assert.equal(b.think, false);
+    assert.equal(b.suffix, undefined);
+    assert.equal(b.options.num_ctx, 32768);
+    assert.equal(b.keep_alive, '30m');
+    assert.ok(b.prompt.endsWith('<|turn>model\n  return '));
+    assert.ok(b.options.stop.includes('<turn|>'));
+  });
+
+  it('large Gemma 4: the empty thought block', async () => {
+    fake.reply({ response: 'a + b;' });
+    await engineFor(service, 'gemma4:26b').complete(at(''));
+    assert.ok(last().body.prompt.endsWith('<|turn>model\n<|channel>thought\n<channel|>  return '));
+  });
+
+  it('a FIM model gets native suffix and no think', async () => {
+    fake.reply({ response: 'a + b;' });
+    const o = await engineFor(service, 'qwen2.5-coder:1.5b').complete(at(''));
+    assert.equal(o.route, 'insert');
+    const b = last().body;
+    assert.equal(b.suffix, '\n}\n');
+    assert.ok(!('think' in b));
+    assert.ok(!b.raw);
+    assert.equal(o.text, 'a + b;');
+  });
+
+  it('a model with neither: /api/chat with the instruction', async () => {
+    // llama3.2:1b is neither thinking nor FIM; the pull above installed it.
+    for await (const _ of service.backend.pull('llama3.2:1b', new AbortController().signal)) { /* finish the pull */ }
+    fake.reply({ response: 'a + b;' });
+    const o = await engineFor(service, 'llama3.2:1b').complete(at(''));
+    assert.equal(o.route, 'chat');
+    assert.equal(last().path, '/api/chat');
+    assert.ok(!('think' in last().body));
+    assert.equal(o.text, 'a + b;');
+  });
+});
+
+describe('completions run ahead of queued review work', () => {
+  it('a completion queued behind a running review goes before the review queued earlier', async () => {
+    const fake = new FakeOllama({ latency: { decodeTokensPerSec: 100 } });
+    try {
+      const { service } = serviceFor(await fake.start(0));
+      const review = await service.session('review');
+      fake.reply({ response: 'review one '.repeat(20) });
+      const r1 = review.complete({ kind: 'generate', feature: 'review', prompt: 'review 1' });
+      await fake.waitForRequest((r) => r.body?.prompt === 'review 1');
+      fake.reply({ response: 'review two' });
+      const r2 = review.complete({ kind: 'generate', feature: 'review', prompt: 'review 2' });
+      fake.reply({ response: 'a + b;' });
+      const c = engineFor(service).complete(at(''));
+      await Promise.all([r1, r2, c]);
+      const order = generates(fake).map((r) => (r.body.raw ? 'completion' : r.body.prompt));
+      assert.deepEqual(order, ['review 1', 'completion', 'review 2']);
+    } finally {
+      await fake.stop();
+    }
+  });
+});

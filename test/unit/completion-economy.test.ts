@@ -1,0 +1,61 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { TypedThroughCache } from '../../src/core/completion/cache';
+import { AdaptiveDebounce, MAX_DEBOUNCE_MS, MIN_DEBOUNCE_MS } from '../../src/core/completion/debounce';
+
+describe('typed-through cache', () => {
+  it('serves what is left while the user types the suggestion, exact state included', () => {
+    const c = new TypedThroughCache();
+    c.store('doc', 'let x = ', ';\n', 'compute(1)');
+    assert.deepEqual(c.lookup('doc', 'let x = ', ';\n'), { remaining: 'compute(1)', typed: 0 });
+    assert.deepEqual(c.lookup('doc', 'let x = comp', ';\n'), { remaining: 'ute(1)', typed: 4 });
+    assert.equal(c.lookup('doc', 'let x = compx', ';\n'), undefined, 'diverged');
+    assert.equal(c.lookup('doc', 'let x = compute(1)', ';\n'), undefined, 'fully typed: ask again');
+    assert.equal(c.lookup('doc', 'let x = comp', '\n'), undefined, 'text after the cursor changed');
+    assert.equal(c.lookup('other', 'let x = comp', ';\n'), undefined, 'other document');
+  });
+  it('backspacing to an earlier state is a hit; the newest matching entry wins', () => {
+    const c = new TypedThroughCache();
+    c.store('d', 'a', '', 'bc');
+    c.store('d', 'ab', '', 'XY');
+    assert.equal(c.lookup('d', 'ab', '')?.remaining, 'XY');
+    assert.equal(c.lookup('d', 'a', '')?.remaining, 'bc');
+  });
+  it('is bounded per document and in documents', () => {
+    const c = new TypedThroughCache(2, 2);
+    c.store('d', 'p1', '', 'x');
+    c.store('d', 'p2', '', 'y');
+    c.store('d', 'p3', '', 'z');
+    assert.equal(c.lookup('d', 'p1', ''), undefined);
+    c.store('e', 'q', '', 'x');
+    c.store('f', 'q', '', 'x');
+    assert.equal(c.lookup('d', 'p3', ''), undefined, 'least recently used document evicted');
+    assert.equal(c.lookup('f', 'q', '')?.remaining, 'x');
+  });
+});
+
+describe('adaptive debounce', () => {
+  it('follows the typing rhythm and the model latency, within bounds', () => {
+    const fast = new AdaptiveDebounce();
+    for (let t = 0; t < 2000; t += 60) fast.keystroke(t);
+    const slow = new AdaptiveDebounce();
+    for (let t = 0; t < 6000; t += 250) slow.keystroke(t);
+    assert.ok(fast.delayMs < slow.delayMs, `fast typist ${fast.delayMs} ms < slow typist ${slow.delayMs} ms`);
+    const before = fast.delayMs;
+    for (let i = 0; i < 10; i++) fast.observeLatency(2000);
+    assert.ok(fast.delayMs > before, 'a slow model makes wasted requests costly: wait a bit longer');
+    for (let i = 0; i < 50; i++) slow.observeLatency(60_000);
+    assert.equal(slow.delayMs, MAX_DEBOUNCE_MS);
+    const quick = new AdaptiveDebounce();
+    for (let t = 0; t < 2000; t += 5) quick.keystroke(t);
+    for (let i = 0; i < 20; i++) quick.observeLatency(1);
+    assert.equal(quick.delayMs, MIN_DEBOUNCE_MS);
+  });
+  it('pauses longer than 1.5 s do not count as typing rhythm; a fixed value wins', () => {
+    const d = new AdaptiveDebounce();
+    d.keystroke(0);
+    d.keystroke(10_000);
+    assert.equal(d.typingIntervalMs, 110);
+    assert.equal(new AdaptiveDebounce(200).delayMs, 200);
+  });
+});
