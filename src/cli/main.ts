@@ -9,7 +9,7 @@ import { decideNumCtx } from '../core/model/numCtx';
 import { OllamaBackend } from '../node/ollama/ollamaBackend';
 import { readTextFile } from '../node/fs/readText';
 import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS } from '../core/completion/engine';
-import { cursorFromText } from '../core/completion/cursorText';
+import { cursorSliceFromText } from '../core/completion/cursorText';
 import { NO_CONTEXT } from '../core/completion/types';
 import { silentLogger } from '../core/log';
 import { ModelService } from '../core/model/service';
@@ -132,9 +132,9 @@ async function complete(where: string, backend: ModelBackend, config: HearthConf
     io.err(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
-  let cursor;
+  let slice;
   try {
-    cursor = cursorFromText(text, Number(line) - 1, Number(col) - 1, file);
+    slice = cursorSliceFromText(text, Number(line) - 1, Number(col) - 1, file);
   } catch (e) {
     io.err(e instanceof Error ? e.message : String(e));
     return 2;
@@ -146,7 +146,7 @@ async function complete(where: string, backend: ModelBackend, config: HearthConf
     logger: silentLogger,
     settings: { ...DEFAULT_COMPLETION_SETTINGS, contextTokens: config.completionContextTokens },
   });
-  const outcome = await engine.complete({ document: file, cursor, trigger: 'manual' });
+  const outcome = await engine.complete({ document: file, cursor: slice.cursor, prefixFirstLine: slice.prefixFirstLine, trigger: 'manual' });
   if (json) {
     io.out(JSON.stringify({
       file, line: Number(line), column: Number(col), completion: outcome.text ?? null, reason: outcome.reason ?? null,

@@ -105,13 +105,14 @@ describe('e2e: inline completions', () => {
       fakeRunning = false;
       const { page } = s();
       await page.keyboard.press('End');
-      await typeSlowly('4');
+      // A new keystroke the cache cannot serve: Hearth must ask the server, find it gone, and say so.
+      await typeSlowly('7');
       const item = s().statusBarItem(EXTENSION_ID, 'hearth.status');
       const state = await s().waitForStatusBar(item, (st) => /unreachable/i.test(st.text), 25_000);
       assert.match(state.ariaLabel, /cannot reach Ollama at/i);
       assert.equal(await ghost(), '');
       await typeSlowly('2;');
-      assert.equal((await lineText(5)).trim(), 'const answer = 42;', 'the editor kept every keystroke');
+      assert.equal((await lineText(5)).trim(), 'const answer = 72;', 'the editor kept every keystroke');
       await s().screenshot('server-down');
     });
   });

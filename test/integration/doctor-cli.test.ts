@@ -4,6 +4,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FakeOllama, GEMMA4_E4B } from '../fake-ollama/index';
 import { runCli } from '../../src/cli/main';
 
@@ -104,5 +107,77 @@ describe('hearth models', () => {
     const r = await promisify(execFile)(process.execPath, ['dist/cli.js', '--host', url, 'doctor'], { encoding: 'utf8', timeout: 20_000 });
     assert.match(r.stdout, /Healthy\./);
     await assert.rejects(promisify(execFile)(process.execPath, ['dist/cli.js', '--host', url, '--model', 'nope:1b', 'doctor'], { timeout: 20_000 }), (e: { code?: number }) => e.code === 1);
+  });
+});
+
+describe('hearth complete', () => {
+  let fake: FakeOllama;
+  let url: string;
+  let dir: string;
+  before(async () => {
+    fake = new FakeOllama();
+    url = await fake.start(0);
+    dir = await mkdtemp(join(tmpdir(), 'hearth-cli-'));
+    await writeFile(join(dir, 'add.py'), 'def add(a, b):\n    return \n');
+    await writeFile(join(dir, 'blob.bin'), Buffer.from([0x7f, 0x45, 0x00, 0x01]));
+  });
+  after(async () => {
+    await fake.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('completes through the editor\'s pipeline and reports route, tokens and timings', async () => {
+    fake.reply({ response: 'a + b' });
+    const r = await cli(['--host', url, 'complete', `${join(dir, 'add.py')}:2:12`, '--json']);
+    assert.equal(r.code, 0, r.err);
+    const out = JSON.parse(r.out);
+    assert.equal(out.completion, 'a + b');
+    assert.equal(out.route, 'gemma-raw');
+    assert.equal(out.shape, 'single-line');
+    assert.equal(out.model, 'gemma4:e4b');
+    assert.ok(out.promptTokens > 50, 'our estimate');
+    assert.ok(out.serverPromptTokens > 50, 'the server\'s count (the reply ran to its end)');
+    assert.ok(out.timings.total >= out.timings.toRequest && out.timings.toRequest >= 0);
+    assert.ok(out.timings.timeToFirstToken >= 0);
+    const req = fake.requests.filter((x) => x.path === '/api/generate').at(-1)!;
+    assert.ok(req.body.prompt.endsWith('<|turn>model\n    return '));
+  });
+
+  it('a reply the filters cut short still reports our figures; the server\'s never arrived', async () => {
+    fake.reply({ response: 'a + b\nprint("more")\n' });
+    const r = await cli(['--host', url, 'complete', `${join(dir, 'add.py')}:2:12`, '--json']);
+    const out = JSON.parse(r.out);
+    assert.equal(out.completion, 'a + b');
+    assert.equal(out.stopReason, 'single-line');
+    assert.ok(out.promptTokens > 50);
+    assert.equal(out.serverPromptTokens, null);
+    assert.equal(out.metrics.doneReason, 'stopped-by-client');
+    fake.reply({ response: 'a + b' });
+    const plain = await cli(['--host', url, 'complete', `${join(dir, 'add.py')}:2:12`]);
+    assert.equal(plain.out, 'a + b');
+  });
+
+  it('says why when there is nothing to complete, and fails clearly on bad input', async () => {
+    const mid = await cli(['--host', url, 'complete', `${join(dir, 'add.py')}:1:5`]);
+    assert.equal(mid.code, 0);
+    assert.match(mid.err, /no completion: .*word/i);
+    const bin = await cli(['--host', url, 'complete', `${join(dir, 'blob.bin')}:1:1`]);
+    assert.equal(bin.code, 1);
+    assert.match(bin.err, /looks binary/);
+    const missing = await cli(['--host', url, 'complete', `${join(dir, 'nope.py')}:1:1`]);
+    assert.equal(missing.code, 1);
+    assert.equal((await cli(['--host', url, 'complete', 'add.py'])).code, 2);
+    const past = await cli(['--host', url, 'complete', `${join(dir, 'add.py')}:99:1`]);
+    assert.equal(past.code, 2);
+    assert.match(past.err, /past the end/);
+  });
+
+  it('a server that is down: exit 1 with the fix', async () => {
+    const dead = new FakeOllama();
+    const deadUrl = await dead.start(0);
+    await dead.stop();
+    const r = await cli(['--host', deadUrl, 'complete', `${join(dir, 'add.py')}:2:12`]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /Cannot reach Ollama.*ollama serve/);
   });
 });

@@ -9,6 +9,69 @@ const LANGUAGES: Record<string, string> = {
   html: 'html', css: 'css', scss: 'scss', sql: 'sql', vue: 'vue', svelte: 'svelte', dart: 'dart', ex: 'elixir', exs: 'elixir', hs: 'haskell', zig: 'zig',
 };
 
+/** How much of a document around the cursor the pipeline sees (the prompt windows are cut from it). */
+export const SLICE_PREFIX_LINES = 1500;
+export const SLICE_SUFFIX_LINES = 400;
+/** The slice's first line is a multiple of this, so it stays put while the user types. */
+export const SLICE_ANCHOR = 256;
+
+export function sliceFirstLine(cursorLine: number): number {
+  return Math.floor(Math.max(0, cursorLine - SLICE_PREFIX_LINES) / SLICE_ANCHOR) * SLICE_ANCHOR;
+}
+
+/**
+ * A document's text with its line starts indexed once (as the editor's text model has them), so
+ * that taking the editor's bounded slice around a cursor costs only the slice.
+ */
+export class TextLines {
+  readonly text: string;
+  readonly eol: '\n' | '\r\n';
+  private readonly starts: number[] = [0];
+
+  constructor(raw: string) {
+    this.eol = raw.includes('\r\n') ? '\r\n' : '\n';
+    this.text = this.eol === '\r\n' ? raw.replace(/\r\n/g, '\n') : raw;
+    for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  lineText(line: number): string {
+    const start = this.starts[line];
+    const end = line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.text.length;
+    return this.text.slice(start, end);
+  }
+
+  /** The same bounded slice the editor adapter takes from a document (src/vscode/completion/cursor.ts). */
+  cursorSlice(line: number, column: number, path: string, languageId = languageIdForPath(path), indentUnit?: string): { cursor: CursorContext; prefixFirstLine: number } {
+    if (line < 0 || line >= this.starts.length) throw new RangeError(`line ${line + 1} is past the end of ${path}`);
+    const lineText = this.lineText(line);
+    const col = Math.min(Math.max(0, column), lineText.length);
+    const at = this.starts[line] + col;
+    const first = sliceFirstLine(line);
+    const last = Math.min(this.starts.length - 1, line + SLICE_SUFFIX_LINES);
+    const end = last + 1 < this.starts.length ? this.starts[last + 1] - 1 : this.text.length;
+    return {
+      prefixFirstLine: first,
+      cursor: {
+        languageId, path,
+        prefix: this.text.slice(this.starts[first], at),
+        suffix: this.text.slice(at, end),
+        linePrefix: lineText.slice(0, col),
+        lineSuffix: lineText.slice(col),
+        indentUnit: indentUnit ?? guessIndent(this.text.slice(0, 20000)),
+        eol: this.eol,
+      },
+    };
+  }
+}
+
+export function cursorSliceFromText(text: string, line: number, column: number, path: string, languageId = languageIdForPath(path)): { cursor: CursorContext; prefixFirstLine: number } {
+  return new TextLines(text).cursorSlice(line, column, path, languageId);
+}
+
 export function languageIdForPath(path: string): string {
   const ext = /\.([^./\\]+)$/.exec(path)?.[1]?.toLowerCase() ?? '';
   return LANGUAGES[ext] ?? 'plaintext';

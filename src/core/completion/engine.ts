@@ -226,9 +226,9 @@ export class CompletionEngine {
     let metrics: RequestMetrics | undefined;
     let lastChunkAt = this.now();
     try {
-      for await (const ev of session.stream({ ...prompt.request, priority: 'interactive', supersedeKey: 'completion', signal })) {
+      const onEnd = (m: RequestMetrics) => { metrics = m; };
+      for await (const ev of session.stream({ ...prompt.request, priority: 'interactive', supersedeKey: 'completion', signal, onEnd })) {
         if (ev.type === 'done') {
-          metrics = ev.metrics;
           lastChunkAt = this.now();
           break;
         }

@@ -28,6 +28,11 @@ interface RequestCommon {
   readonly signal?: AbortSignal;
   /** Overrides the session's default deadline. */
   readonly timeoutMs?: number;
+  /**
+   * Called once with the request's metrics when it ends for any reason. A stream the caller stops
+   * early never receives the server's final counters; its metrics then carry our own figures only.
+   */
+  readonly onEnd?: (metrics: RequestMetrics) => void;
 }
 
 export interface GenerateModelRequest extends RequestCommon {
@@ -143,27 +148,29 @@ export class ModelSession {
     let finished = false;
     let metrics: RequestMetrics | undefined;
     let failure: unknown;
+    let startedAt: number | undefined;
+    let firstAt: number | undefined;
+    let reusable = 0;
     try {
       lease = await scheduler.acquire({ priority: req.priority ?? 'background', controller, supersedeKey: req.supersedeKey });
-      const startedAt = now();
+      startedAt = now();
       this.deps.onRequestStart?.(id, req.feature);
       const timeoutMs = req.timeoutMs ?? this.deps.timeoutMs;
       deadline = setTimeout(() => controller.abort(timeoutError(backend.url, Math.round(timeoutMs / 1000), this.model)), timeoutMs);
 
-      const reusable = reusablePrefixTokens(this.lastPrompt, promptText, (t) => this.deps.estimator.estimate(t), this.description.slidingWindow);
+      reusable = reusablePrefixTokens(this.lastPrompt, promptText, (t) => this.deps.estimator.estimate(t), this.description.slidingWindow);
       this.lastPrompt = promptText;
       logger.debug(`#${id} ${req.feature} → ${req.kind} ${this.model} ~${promptTokens} tokens, think=${String(wire.think ?? 'unsent')}`);
 
       const events = req.kind === 'chat'
         ? backend.chat(wire as WireChatRequest, controller.signal)
         : backend.generate(wire as WireGenerateRequest, controller.signal);
-      let firstAt: number | undefined;
       for await (const ev of events) {
         if (ev.type === 'done') {
           metrics = buildMetrics({
             id, feature: req.feature, model: this.model, route: req.kind, numCtx: this.numCtx.numCtx,
             clientPromptTokens: promptTokens, reusableTokens: reusable, queueMs: startedAt - queuedAt,
-            ttftMs: firstAt === undefined ? undefined : firstAt - startedAt, totalMs: now() - startedAt, stats: ev.stats,
+            ttftMs: firstAt === undefined ? undefined : firstAt - startedAt, totalMs: now() - (startedAt ?? queuedAt), stats: ev.stats,
           });
           this.afterDone(metrics, promptText);
           finished = true;
@@ -183,7 +190,17 @@ export class ModelSession {
       if (!finished && !controller.signal.aborted) controller.abort(abortedError('The consumer stopped reading.'));
       if (lease) {
         lease.release();
+        if (!metrics && startedAt !== undefined) {
+          metrics = buildMetrics({
+            id, feature: req.feature, model: this.model, route: req.kind, numCtx: this.numCtx.numCtx,
+            clientPromptTokens: promptTokens, reusableTokens: reusable, queueMs: startedAt - queuedAt,
+            ttftMs: firstAt === undefined ? undefined : firstAt - startedAt, totalMs: now() - startedAt,
+            stats: { doneReason: failure && !ModelError.is(failure, 'aborted') ? 'error' : 'stopped-by-client' },
+          });
+          logger.debug(formatMetrics(metrics));
+        }
         this.deps.onRequestEnd?.(id, { metrics, error: failure ?? (finished ? undefined : abortedError('The consumer stopped reading.')) });
+        if (metrics) req.onEnd?.(metrics);
       }
     }
   }

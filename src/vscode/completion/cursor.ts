@@ -2,12 +2,9 @@
 // every keystroke: a bounded slice around the cursor whose start is anchored to fixed lines, so
 // the slice (and the prompt built from it) only changes at its end while the user types.
 import * as vscode from 'vscode';
-import { guessIndent } from '../../core/completion/cursorText';
+import { guessIndent, sliceFirstLine, SLICE_SUFFIX_LINES } from '../../core/completion/cursorText';
 import type { CursorContext } from '../../core/completion/types';
 
-const PREFIX_LINES = 1500;
-const SUFFIX_LINES = 400;
-const SLICE_ANCHOR = 256;
 
 export interface CursorSlice {
   readonly cursor: CursorContext;
@@ -15,8 +12,8 @@ export interface CursorSlice {
 }
 
 export function cursorSlice(document: vscode.TextDocument, position: vscode.Position, indentUnit: string): CursorSlice {
-  const firstLine = Math.floor(Math.max(0, position.line - PREFIX_LINES) / SLICE_ANCHOR) * SLICE_ANCHOR;
-  const lastLine = Math.min(document.lineCount - 1, position.line + SUFFIX_LINES);
+  const firstLine = sliceFirstLine(position.line);
+  const lastLine = Math.min(document.lineCount - 1, position.line + SLICE_SUFFIX_LINES);
   const crlf = document.eol === vscode.EndOfLine.CRLF;
   const norm = (t: string) => (crlf ? t.replace(/\r\n/g, '\n') : t);
   const prefix = norm(document.getText(new vscode.Range(firstLine, 0, position.line, position.character)));
