@@ -47,7 +47,12 @@ describe('e2e: inline completions', () => {
   const generates = () => fake.requests.filter((r) => r.path === '/api/generate' && r.body?.prompt).length;
   const ghost = async () => (await s().page.locator('.ghost-text-decoration, .ghost-text-decoration-preview').allTextContents()).join('').replace(/\u00a0/g, ' ');
   const waitGhost = (want: string, ms = 20_000) => waitUntil(async () => (await ghost()) === want, ms, `ghost text "${want}"`);
-  const lineText = async (n: number) => ((await s().page.locator('.monaco-editor .view-line').nth(n - 1).textContent()) ?? '').replace(/\u00a0/g, ' ');
+  // The document's text on a line: the rendered line minus the inline ghost-text spans.
+  const lineText = async (n: number) => (await s().page.locator('.monaco-editor .view-line').nth(n - 1).evaluate((el) => {
+    const copy = el.cloneNode(true) as typeof el;
+    copy.querySelectorAll('[class*="ghost-text"]').forEach((g: { remove(): void }) => g.remove());
+    return copy.textContent ?? '';
+  })).replace(/\u00a0/g, ' ');
   async function goTo(line: number) {
     const { page } = s();
     await page.keyboard.press('Control+G');
@@ -76,9 +81,15 @@ describe('e2e: inline completions', () => {
       assert.equal(last.body.raw, true);
       assert.equal(last.body.think, false);
 
-      await typeSlowly('a +');
-      await waitGhost(' b;');
+      await typeSlowly('a');
+      await waitGhost(' + b;');
       assert.equal(generates(), before, 'typing what is shown sent no new request');
+
+      // Partial accept: VS Code's "next word" takes part of the suggestion; the rest stays shown.
+      await page.keyboard.press('Control+ArrowRight');
+      await waitUntil(async () => (await lineText(2)).length > '  return a'.length, 10_000, 'part of the suggestion was accepted');
+      await waitUntil(async () => `${(await lineText(2)).trimStart()}${await ghost()}` === 'return a + b;' && (await ghost()).length > 0, 10_000, 'accepted part + remaining ghost = the suggestion');
+      assert.equal(generates(), before, 'partial accept sent no new request');
 
       await page.keyboard.press('Tab');
       await waitUntil(async () => (await lineText(2)).trim() === 'return a + b;', 10_000, 'line 2 is the accepted completion');

@@ -1,7 +1,7 @@
 // The completion engine against the fake Ollama: cache, reuse and abort behaviour read off the
 // fake's request log, the three prompt routes on the wire, early stops that close the stream, and
 // completions overtaking queued review work.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeOllama, type RecordedRequest } from '../fake-ollama/index';
 import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS, type CompletionRequest } from '../../src/core/completion/engine';
@@ -10,6 +10,7 @@ import { NO_CONTEXT } from '../../src/core/completion/types';
 import { MemoryLogger } from '../../src/core/log';
 import type { ModelService } from '../../src/core/model/service';
 import { serviceFor } from '../support/model';
+import { useFakeOllama } from '../support/fake';
 
 const FILE = 'export function add(a: number, b: number): number {\n  return \n}\n';
 const at = (typed: string): CompletionRequest => {
@@ -28,13 +29,10 @@ function engineFor(service: ModelService, model = 'gemma4:e4b'): CompletionEngin
 }
 
 describe('completion engine: request economy over the fake\'s log', () => {
+  const h = useFakeOllama();
   let fake: FakeOllama;
   let service: ModelService;
-  before(async () => {
-    fake = new FakeOllama();
-    ({ service } = serviceFor(await fake.start(0)));
-  });
-  after(() => fake.stop());
+  before(() => ({ fake, service } = h));
   beforeEach(() => {
     fake.clearLog();
     fake.setLatency({ decodeTokensPerSec: Infinity });
@@ -171,14 +169,13 @@ describe('completion engine: request economy over the fake\'s log', () => {
 });
 
 describe('completion engine: routes on the wire', () => {
+  const h = useFakeOllama();
   let fake: FakeOllama;
   let service: ModelService;
   before(async () => {
-    fake = new FakeOllama();
-    ({ service } = serviceFor(await fake.start(0)));
+    ({ fake, service } = h);
     await service.backend.pull('llama3.2:1b', new AbortController().signal)[Symbol.asyncIterator]().next();
   });
-  after(() => fake.stop());
 
   const last = (): RecordedRequest => generates(fake).at(-1)!;
 

@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeOllama, GEMMA4_E4B } from '../fake-ollama/index';
+import { useFakeOllama } from '../support/fake';
 import { runCli } from '../../src/cli/main';
 
 async function cli(args: string[], env: Record<string, string | undefined> = {}) {
@@ -18,16 +19,10 @@ async function cli(args: string[], env: Record<string, string | undefined> = {})
 }
 
 describe('hearth doctor', () => {
-  let fake: FakeOllama;
-  let url: string;
-  before(async () => {
-    fake = new FakeOllama();
-    url = await fake.start(0);
-  });
-  after(() => fake.stop());
+  const h = useFakeOllama();
 
   it('a healthy server: exit 0, version, model, capabilities, num_ctx, thinking', async () => {
-    const r = await cli(['--host', url, 'doctor']);
+    const r = await cli(['--host', h.url, 'doctor']);
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /✓ Server: Ollama 0\.33\.0 answers at http:\/\/127\.0\.0\.1:\d+/);
     assert.match(r.out, /✓ Model gemma4:e4b: installed \(completion, review, tests\); gemma4 8\.0B Q4_K_M; capabilities: .*thinking/);
@@ -38,19 +33,19 @@ describe('hearth doctor', () => {
   });
 
   it('OLLAMA_HOST is honoured when --host is absent', async () => {
-    const r = await cli(['doctor'], { OLLAMA_HOST: url.replace('http://', '') });
+    const r = await cli(['doctor'], { OLLAMA_HOST: h.url.replace('http://', '') });
     assert.equal(r.code, 0, r.out);
   });
 
   it('a missing model: exit 1 with the pull fix', async () => {
-    const r = await cli(['--host', url, '--model', 'gemma4:31b', 'doctor']);
+    const r = await cli(['--host', h.url, '--model', 'gemma4:31b', 'doctor']);
     assert.equal(r.code, 1);
     assert.match(r.out, /✗ Model gemma4:31b: The model gemma4:31b is not installed/);
     assert.match(r.out, /fix: Pull it with "Hearth: Pull Model" \(or `ollama pull gemma4:31b`\)/);
   });
 
   it('a context size above the trained length: a warning, capped', async () => {
-    const r = await cli(['--host', url, '--context', '300000', 'doctor', '--json']);
+    const r = await cli(['--host', h.url, '--context', '300000', 'doctor', '--json']);
     const report = JSON.parse(r.out);
     const ctx = report.checks.find((c: { id: string }) => c.id === 'context:gemma4:e4b');
     assert.equal(ctx.status, 'warn');
@@ -73,16 +68,10 @@ describe('hearth doctor', () => {
 });
 
 describe('hearth models', () => {
-  let fake: FakeOllama;
-  let url: string;
-  before(async () => {
-    fake = new FakeOllama();
-    url = await fake.start(0);
-  });
-  after(() => fake.stop());
+  const h = useFakeOllama();
 
   it('lists each model with capabilities, trained context and the num_ctx Hearth would send', async () => {
-    const r = await cli(['--host', url, 'models', '--json']);
+    const r = await cli(['--host', h.url, 'models', '--json']);
     assert.equal(r.code, 0);
     const { models } = JSON.parse(r.out);
     const e4b = models.find((m: { name: string }) => m.name === 'gemma4:e4b');
@@ -92,7 +81,7 @@ describe('hearth models', () => {
     assert.equal(e4b.numCtx, 32768);
     const qwen = models.find((m: { name: string }) => m.name === 'qwen2.5-coder:1.5b');
     assert.ok(qwen.capabilities.includes('insert'));
-    const table = await cli(['--host', url, 'models']);
+    const table = await cli(['--host', h.url, 'models']);
     assert.match(table.out, /^MODEL\s+SIZE\s+TRAINED CTX\s+NUM_CTX\s+CAPABILITIES/);
     assert.match(table.out, /gemma4:26b\s+25\.8B\s+262144\s+32768\s+/);
   });
@@ -104,31 +93,25 @@ describe('hearth models', () => {
   });
 
   it('the bundled binary (dist/cli.js, built by npm test) behaves the same', async () => {
-    const r = await promisify(execFile)(process.execPath, ['dist/cli.js', '--host', url, 'doctor'], { encoding: 'utf8', timeout: 20_000 });
+    const r = await promisify(execFile)(process.execPath, ['dist/cli.js', '--host', h.url, 'doctor'], { encoding: 'utf8', timeout: 20_000 });
     assert.match(r.stdout, /Healthy\./);
-    await assert.rejects(promisify(execFile)(process.execPath, ['dist/cli.js', '--host', url, '--model', 'nope:1b', 'doctor'], { timeout: 20_000 }), (e: { code?: number }) => e.code === 1);
+    await assert.rejects(promisify(execFile)(process.execPath, ['dist/cli.js', '--host', h.url, '--model', 'nope:1b', 'doctor'], { timeout: 20_000 }), (e: { code?: number }) => e.code === 1);
   });
 });
 
 describe('hearth complete', () => {
-  let fake: FakeOllama;
-  let url: string;
+  const h = useFakeOllama();
   let dir: string;
   before(async () => {
-    fake = new FakeOllama();
-    url = await fake.start(0);
     dir = await mkdtemp(join(tmpdir(), 'hearth-cli-'));
     await writeFile(join(dir, 'add.py'), 'def add(a, b):\n    return \n');
     await writeFile(join(dir, 'blob.bin'), Buffer.from([0x7f, 0x45, 0x00, 0x01]));
   });
-  after(async () => {
-    await fake.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => rm(dir, { recursive: true, force: true }));
 
   it('completes through the editor\'s pipeline and reports route, tokens and timings', async () => {
-    fake.reply({ response: 'a + b' });
-    const r = await cli(['--host', url, 'complete', `${join(dir, 'add.py')}:2:12`, '--json']);
+    h.fake.reply({ response: 'a + b' });
+    const r = await cli(['--host', h.url, 'complete', `${join(dir, 'add.py')}:2:12`, '--json']);
     assert.equal(r.code, 0, r.err);
     const out = JSON.parse(r.out);
     assert.equal(out.completion, 'a + b');
@@ -139,35 +122,35 @@ describe('hearth complete', () => {
     assert.ok(out.serverPromptTokens > 50, 'the server\'s count (the reply ran to its end)');
     assert.ok(out.timings.total >= out.timings.toRequest && out.timings.toRequest >= 0);
     assert.ok(out.timings.timeToFirstToken >= 0);
-    const req = fake.requests.filter((x) => x.path === '/api/generate').at(-1)!;
+    const req = h.fake.requests.filter((x) => x.path === '/api/generate').at(-1)!;
     assert.ok(req.body.prompt.endsWith('<|turn>model\n    return '));
   });
 
   it('a reply the filters cut short still reports our figures; the server\'s never arrived', async () => {
-    fake.reply({ response: 'a + b\nprint("more")\n' });
-    const r = await cli(['--host', url, 'complete', `${join(dir, 'add.py')}:2:12`, '--json']);
+    h.fake.reply({ response: 'a + b\nprint("more")\n' });
+    const r = await cli(['--host', h.url, 'complete', `${join(dir, 'add.py')}:2:12`, '--json']);
     const out = JSON.parse(r.out);
     assert.equal(out.completion, 'a + b');
     assert.equal(out.stopReason, 'single-line');
     assert.ok(out.promptTokens > 50);
     assert.equal(out.serverPromptTokens, null);
     assert.equal(out.metrics.doneReason, 'stopped-by-client');
-    fake.reply({ response: 'a + b' });
-    const plain = await cli(['--host', url, 'complete', `${join(dir, 'add.py')}:2:12`]);
+    h.fake.reply({ response: 'a + b' });
+    const plain = await cli(['--host', h.url, 'complete', `${join(dir, 'add.py')}:2:12`]);
     assert.equal(plain.out, 'a + b');
   });
 
   it('says why when there is nothing to complete, and fails clearly on bad input', async () => {
-    const mid = await cli(['--host', url, 'complete', `${join(dir, 'add.py')}:1:5`]);
+    const mid = await cli(['--host', h.url, 'complete', `${join(dir, 'add.py')}:1:5`]);
     assert.equal(mid.code, 0);
     assert.match(mid.err, /no completion: .*word/i);
-    const bin = await cli(['--host', url, 'complete', `${join(dir, 'blob.bin')}:1:1`]);
+    const bin = await cli(['--host', h.url, 'complete', `${join(dir, 'blob.bin')}:1:1`]);
     assert.equal(bin.code, 1);
     assert.match(bin.err, /looks binary/);
-    const missing = await cli(['--host', url, 'complete', `${join(dir, 'nope.py')}:1:1`]);
+    const missing = await cli(['--host', h.url, 'complete', `${join(dir, 'nope.py')}:1:1`]);
     assert.equal(missing.code, 1);
-    assert.equal((await cli(['--host', url, 'complete', 'add.py'])).code, 2);
-    const past = await cli(['--host', url, 'complete', `${join(dir, 'add.py')}:99:1`]);
+    assert.equal((await cli(['--host', h.url, 'complete', 'add.py'])).code, 2);
+    const past = await cli(['--host', h.url, 'complete', `${join(dir, 'add.py')}:99:1`]);
     assert.equal(past.code, 2);
     assert.match(past.err, /past the end/);
   });

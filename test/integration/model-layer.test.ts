@@ -8,6 +8,7 @@ import { ModelError } from '../../src/core/errors';
 import { AUTO_NUM_CTX_CAP } from '../../src/core/model/numCtx';
 import type { ModelService } from '../../src/core/model/service';
 import { serviceFor } from '../support/model';
+import { useFakeOllama } from '../support/fake';
 
 const isModelCall = (r: RecordedRequest) => r.path === '/api/generate' || r.path === '/api/chat';
 
@@ -165,13 +166,10 @@ describe('cancellation closes the connection', () => {
 });
 
 describe('typed errors from the fake server', () => {
+  const h = useFakeOllama();
   let fake: FakeOllama;
   let service: ModelService;
-  before(async () => {
-    fake = new FakeOllama();
-    ({ service } = serviceFor(await fake.start(0)));
-  });
-  after(() => fake.stop());
+  before(() => ({ fake, service } = h));
 
   const gen = async (prompt = 'hi') => (await service.sessionFor('gemma4:e4b')).complete({ kind: 'generate', feature: 'review', prompt });
 

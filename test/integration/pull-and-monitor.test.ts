@@ -1,23 +1,18 @@
 // Pulling a missing model and watching the connection: what the status bar and the "Pull Model"
 // notification are built on.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeOllama } from '../fake-ollama/index';
 import { ConnectionMonitor, type ConnectionState } from '../../src/core/connection';
 import { ModelError } from '../../src/core/errors';
 import { serviceFor } from '../support/model';
+import { useFakeOllama } from '../support/fake';
 
 describe('pull', () => {
-  let fake: FakeOllama;
-  let url: string;
-  before(async () => {
-    fake = new FakeOllama();
-    url = await fake.start(0);
-  });
-  after(() => fake.stop());
+  const h = useFakeOllama();
 
   it('streams progress to success, and the model is then usable', async () => {
-    const { service } = serviceFor(url, { 'hearth.model': 'gemma4:31b' });
+    const { service } = serviceFor(h.url, { 'hearth.model': 'gemma4:31b' });
     await assert.rejects(service.session('review'), (e: unknown) => ModelError.is(e, 'modelNotFound'));
     const seen: Array<{ status: string; completed?: number; total?: number }> = [];
     for await (const p of service.backend.pull('gemma4:31b', new AbortController().signal)) seen.push(p);
@@ -32,20 +27,20 @@ describe('pull', () => {
   });
 
   it('an unknown name fails as modelNotFound with the registry message', async () => {
-    const { service } = serviceFor(url);
+    const { service } = serviceFor(h.url);
     await assert.rejects((async () => { for await (const _ of service.backend.pull('no-such-model:7b', new AbortController().signal)) { /* drain */ } })(),
       (e: unknown) => ModelError.is(e, 'modelNotFound') && /registry has no model/.test(e.message));
   });
 
   it('cancelling a pull closes the connection', async () => {
-    fake.removeModel('gemma4:26b');
-    const { service } = serviceFor(url);
+    h.fake.removeModel('gemma4:26b');
+    const { service } = serviceFor(h.url);
     const controller = new AbortController();
     await assert.rejects((async () => {
       for await (const p of service.backend.pull('gemma4:26b', controller.signal)) if (p.completed) controller.abort();
     })(), (e: unknown) => ModelError.is(e, 'aborted'));
-    const rec = fake.requests.filter((r) => r.path === '/api/pull').at(-1)!;
-    await fake.waitForClose(rec, 2000);
+    const rec = h.fake.requests.filter((r) => r.path === '/api/pull').at(-1)!;
+    await h.fake.waitForClose(rec, 2000);
     assert.ok(rec.clientClosedAt !== undefined);
     const tags = await service.backend.list();
     assert.ok(!tags.some((m) => m.name === 'gemma4:26b'), 'a cancelled pull installs nothing');

@@ -35,3 +35,23 @@ describe('status bar view', () => {
     assert.match(v.label, /Pull Model/);
   });
 });
+
+describe('status bar view: completion states', () => {
+  const connected = { kind: 'connected' as const, model: 'gemma4:e4b', version: '0.33.0', description, numCtx: 32768 };
+  it('paused wins over working and slow', () => {
+    const v = statusView(connected, url, { busy: true, paused: true, slowMs: 4000 });
+    assert.equal(v.text, '$(debug-pause) gemma4:e4b');
+    assert.match(v.label, /paused/);
+    assert.equal(v.command, COMMANDS.statusMenu);
+  });
+  it('slow: the measured median and what to do about it', () => {
+    const v = statusView(connected, url, { busy: false, slowMs: 3210.4 });
+    assert.equal(v.text, '$(watch) gemma4:e4b');
+    assert.match(v.tooltip, /3210 ms \(median\)/);
+    assert.match(v.tooltip, /smaller model .*gemma4:e2b|hearth\.completion\.contextTokens/);
+  });
+  it('an outage wins over everything', () => {
+    const v = statusView({ kind: 'unreachable', model: 'gemma4:e4b', error: unreachableError(url) }, url, { busy: true, paused: true, slowMs: 4000 });
+    assert.equal(v.text, '$(debug-disconnect) Hearth: unreachable');
+  });
+});
