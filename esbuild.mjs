@@ -1,6 +1,22 @@
 // Bundles the extension (CommonJS, `vscode` external) and the CLI (with a shebang) into dist/.
 import * as esbuild from 'esbuild';
-import { chmod } from 'node:fs/promises';
+import { chmod, copyFile, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+/** The tree-sitter runtime and the grammars Hearth ships: these 12 and no others. */
+const GRAMMARS = ['typescript', 'tsx', 'javascript', 'python', 'go', 'rust', 'java', 'c', 'cpp', 'c_sharp', 'ruby', 'php'];
+
+async function copyGrammars() {
+  const out = 'dist/grammars';
+  await mkdir(out, { recursive: true });
+  const runtime = require.resolve('web-tree-sitter/tree-sitter.wasm');
+  const wasms = join(dirname(require.resolve('tree-sitter-wasms/package.json')), 'out');
+  await copyFile(runtime, join(out, 'tree-sitter.wasm'));
+  await Promise.all(GRAMMARS.map((g) => copyFile(join(wasms, `tree-sitter-${g}.wasm`), join(out, `tree-sitter-${g}.wasm`))));
+}
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -22,8 +38,9 @@ const builds = [
 ];
 
 if (watch) {
+  await copyGrammars();
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  await Promise.all([...builds.map((b) => esbuild.build(b)), copyGrammars()]);
   await chmod('dist/cli.js', 0o755);
 }

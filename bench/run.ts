@@ -1,6 +1,8 @@
-// `npm run bench`: every benchmark, printed as medians and tails. Figures go into the README.
-// Targets are checked here and reported, never asserted in unit tests (CI machines are noisy).
+// `npm run bench [model|overhead|typing]`: every benchmark, printed as medians and tails. Figures go
+// into the README. Targets are reported here, never asserted in unit tests (CI machines are noisy).
 import { benchModelLayer } from './modelLayer';
+import { benchCompletionOverhead } from './completionOverhead';
+import { benchTypingSession } from './typingSession';
 import { fmt } from './stats';
 
 async function main(): Promise<void> {
@@ -12,6 +14,16 @@ async function main(): Promise<void> {
     console.log(`  call → request on the wire   ${fmt(r.toWire)}`);
     console.log(`  server's first byte → event  ${fmt(r.firstChunk)}`);
     console.log(`  abort → connection closed    ${fmt(r.abortToClose)}  (target < 50 ms)`);
+  }
+  if (!only || only === 'overhead') {
+    const r = await benchCompletionOverhead();
+    console.log(`\ncompletion client overhead (${r.files} TypeScript lib files, ${(r.bytes / 1048576).toFixed(1)} MB, ${r.toWire.n} cursors at line ends, ${r.skipped} declined by the prefilter, no repository context)`);
+    console.log(`  provider entry → request on the wire  ${fmt(r.toWire)}  (target p50 ≤ 3, p99 ≤ 15)`);
+    console.log(`  last chunk → items returned           ${fmt(r.afterStream)}  (target p50 ≤ 3, p99 ≤ 15)`);
+  }
+  if (!only || only === 'typing') {
+    const r = await benchTypingSession();
+    console.log('\n' + r.report);
   }
   console.log(`\nbench finished in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }

@@ -242,3 +242,28 @@ describe('completions run ahead of queued review work', () => {
     }
   });
 });
+
+describe('completion engine: slowness is measured and reported', () => {
+  const h = useFakeOllama({ latency: { decodeTokensPerSec: 50 } });
+
+  it('reports slow once the median of recent completions passes the limit, and recovers', async () => {
+    const engine = new CompletionEngine({
+      session: () => h.service.sessionFor('gemma4:e4b'), context: NO_CONTEXT, logger: new MemoryLogger(),
+      settings: { ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 0, slowMs: 60 },
+    });
+    const seen: Array<[boolean, number]> = [];
+    engine.onLatency((slow, median) => seen.push([slow, median]));
+    for (let i = 0; i < 3; i++) {
+      h.fake.reply({ response: 'a + b + c + d;' }); // ~8 tokens at 50 tok/s ≈ 160 ms
+      await engine.complete({ ...at(''), document: `slow-${i}` });
+    }
+    assert.deepEqual(seen.map(([slow]) => slow), [false, false, true], 'slow after three measured completions');
+    assert.ok(seen[2][1] > 60);
+    h.fake.setLatency({ decodeTokensPerSec: Infinity });
+    for (let i = 0; i < 6; i++) {
+      h.fake.reply({ response: 'a;' });
+      await engine.complete({ ...at(''), document: `fast-${i}` });
+    }
+    assert.equal(seen.at(-1)?.[0], false, 'fast again: the status clears');
+  });
+});

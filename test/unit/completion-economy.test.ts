@@ -55,7 +55,7 @@ describe('adaptive debounce', () => {
     const d = new AdaptiveDebounce();
     d.keystroke(0);
     d.keystroke(10_000);
-    assert.equal(d.typingIntervalMs, 110);
+    assert.equal(d.typingGapMs, 180, 'no rhythm learned from one long pause');
     assert.equal(new AdaptiveDebounce(200).delayMs, 200);
   });
 });

@@ -1,14 +1,24 @@
-// How long to wait after a keystroke before asking the model. Fast typists pause briefly, so the
-// wait follows the user's own inter-key interval; a slow model makes every wasted request costly,
-// so the wait grows with observed latency. Clamped so it never feels dead or jittery.
+// How long to wait after a keystroke before asking the model. A request should go out when the
+// user has paused, not between two keys of a word: so the wait is a little longer than most of the
+// user's own recent gaps between keys (their 95th percentile), which follows each person's rhythm.
+// A slow model makes every wasted request costly, so the wait also grows with observed latency.
+// Clamped so it never feels dead or jittery.
 
 export const MIN_DEBOUNCE_MS = 50;
 export const MAX_DEBOUNCE_MS = 400;
+/** Gaps longer than this are pauses, not rhythm. */
 const KEY_GAP_IGNORED_MS = 1500;
+const GAPS_KEPT = 24;
+const GAPS_NEEDED = 6;
+const RHYTHM_PERCENTILE = 0.95;
+const RHYTHM_MARGIN = 1.2;
+const LATENCY_SHARE = 0.1;
+/** Before enough keys are seen: a typical typist's rhythm. */
+const INITIAL_GAP_MS = 180;
 
 export class AdaptiveDebounce {
   private lastKeyAt: number | undefined;
-  private keyInterval = 110;
+  private readonly gaps: number[] = [];
   private latency = 400;
 
   constructor(private readonly fixedMs?: number) {}
@@ -17,7 +27,10 @@ export class AdaptiveDebounce {
   keystroke(now: number): void {
     if (this.lastKeyAt !== undefined) {
       const gap = now - this.lastKeyAt;
-      if (gap > 0 && gap < KEY_GAP_IGNORED_MS) this.keyInterval += 0.25 * (gap - this.keyInterval);
+      if (gap > 0 && gap < KEY_GAP_IGNORED_MS) {
+        this.gaps.push(gap);
+        if (this.gaps.length > GAPS_KEPT) this.gaps.shift();
+      }
     }
     this.lastKeyAt = now;
   }
@@ -29,12 +42,15 @@ export class AdaptiveDebounce {
 
   get delayMs(): number {
     if (this.fixedMs !== undefined) return this.fixedMs;
-    const d = 1.3 * this.keyInterval + 0.1 * this.latency;
+    const d = RHYTHM_MARGIN * this.typingGapMs + LATENCY_SHARE * this.latency;
     return Math.round(Math.min(MAX_DEBOUNCE_MS, Math.max(MIN_DEBOUNCE_MS, d)));
   }
 
-  get typingIntervalMs(): number {
-    return this.keyInterval;
+  /** The user's long-but-still-typing gap: the 95th percentile of recent gaps between keys. */
+  get typingGapMs(): number {
+    if (this.gaps.length < GAPS_NEEDED) return INITIAL_GAP_MS;
+    const sorted = [...this.gaps].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(RHYTHM_PERCENTILE * sorted.length))];
   }
 
   get latencyMs(): number {

@@ -130,9 +130,11 @@ export class CompletionEngine {
     this.inflight?.controller.abort();
     this.inflight = undefined;
 
-    if (req.trigger === 'automatic') {
+    // The wait actually used; the estimate moves on with later keystrokes and latencies.
+    const debounceMs = req.trigger === 'automatic' ? this.debounce.delayMs : 0;
+    if (debounceMs > 0) {
       try {
-        await this.sleep(this.debounce.delayMs, req.signal);
+        await this.sleep(debounceMs, req.signal);
       } catch {
         return done({ reason: 'cancelled while waiting (the user kept typing)' });
       }
@@ -144,7 +146,7 @@ export class CompletionEngine {
       document: req.document, prefix: cursor.prefix, suffix: cursor.suffix, controller, interested: 1,
       result: Promise.resolve({}), partial: '', progress: new Set(),
     };
-    flight.result = this.generate(req, flight, t0);
+    flight.result = this.generate(req, flight, t0, debounceMs);
     this.inflight = flight;
     this.follow(flight, req.signal);
     const outcome = await flight.result;
@@ -194,7 +196,7 @@ export class CompletionEngine {
     return undefined;
   }
 
-  private async generate(req: CompletionRequest, flight: InFlight, t0: number): Promise<CompletionOutcome> {
+  private async generate(req: CompletionRequest, flight: InFlight, t0: number, debounceMs: number): Promise<CompletionOutcome> {
     const { cursor } = req;
     const signal = flight.controller.signal;
     const { logger, settings } = this.deps;
@@ -253,7 +255,7 @@ export class CompletionEngine {
       source: 'model',
       reason: text ? undefined : 'the model had nothing useful to add',
       route, shape, metrics, stopReason: shaper.stopReason,
-      debounceMs: this.debounce.delayMs,
+      debounceMs,
       promptTokens: metrics?.clientPromptTokens,
       contextItems: snippets,
       timings: { toRequest, afterStream: end - lastChunkAt, total: end - t0 },
@@ -280,7 +282,8 @@ function asModelError(e: unknown): ModelError {
   return ModelError.is(e) ? e : new ModelError('badResponse', e instanceof Error ? e.message : String(e), 'Please report this with the log ("Hearth: Show Log").');
 }
 
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or rejects as soon as `signal` aborts. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) { reject(new Error('aborted')); return; }
     const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
