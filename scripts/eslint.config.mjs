@@ -10,7 +10,7 @@ const nodeIo = [
 const nodeIoPatterns = nodeIo.flatMap((m) => [m, `node:${m}`]);
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'test-artifacts/**'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'test-artifacts/**', 'test/golden/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
