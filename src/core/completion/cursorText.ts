@@ -63,6 +63,7 @@ export class TextLines {
         lineSuffix: lineText.slice(col),
         indentUnit: indentUnit ?? guessIndent(this.text.slice(0, 20000)),
         eol: this.eol,
+        line,
       },
     };
   }
@@ -98,6 +99,7 @@ export function cursorFromText(text: string, line: number, column: number, path:
     lineSuffix: norm.slice(at, lineEnd),
     indentUnit: indentUnit ?? guessIndent(norm),
     eol,
+    line,
   };
 }
 

@@ -18,6 +18,8 @@ export interface CursorContext {
   readonly indentUnit: string;
   /** The document's end-of-line sequence. */
   readonly eol: '\n' | '\r\n';
+  /** 0-based document line of the cursor, when known (the prefix may be a slice). */
+  readonly line?: number;
 }
 
 /** How much the model may write at this cursor. */

@@ -30,6 +30,7 @@ export function cursorSlice(document: vscode.TextDocument, position: vscode.Posi
       lineSuffix: line.slice(position.character),
       indentUnit,
       eol: crlf ? '\r\n' : '\n',
+      line: position.line,
     },
   };
 }

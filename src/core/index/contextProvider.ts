@@ -1,0 +1,148 @@
+// Repository context for a completion: definitions, from other files, of the names used in the
+// scope around the cursor — resolved through the file's imports where possible, else by name and
+// rank — packed in priority order within a token budget. The result is the stable part of the
+// prompt, so it is memoized per (file, enclosing scope) and changes only when the scope does or
+// another file of the index changes, not with every keystroke.
+import type { ContextProvider, ContextSnippet, CursorContext } from '../completion/types';
+import type { RepoIndex } from './repoIndex';
+import type { IndexedDefinition } from './snippets';
+import type { ImportSpec } from './tags';
+
+/** Names too common to identify a definition. */
+const NOISE = new Set([
+  'if', 'else', 'for', 'while', 'do', 'return', 'function', 'const', 'let', 'var', 'new', 'this', 'self', 'true', 'false',
+  'null', 'undefined', 'None', 'True', 'False', 'nil', 'import', 'from', 'export', 'default', 'class', 'def', 'fn', 'pub',
+  'func', 'struct', 'impl', 'use', 'mod', 'type', 'interface', 'extends', 'implements', 'async', 'await', 'yield', 'try',
+  'catch', 'finally', 'throw', 'raise', 'except', 'with', 'as', 'in', 'of', 'is', 'not', 'and', 'or', 'static', 'public',
+  'private', 'protected', 'void', 'int', 'string', 'number', 'boolean', 'any', 'unknown', 'never', 'object', 'package',
+  'switch', 'case', 'break', 'continue', 'typeof', 'instanceof', 'keyof', 'readonly', 'let', 'mut', 'match', 'where',
+  'lambda', 'pass', 'elif', 'go', 'defer', 'chan', 'map', 'range', 'select', 'goto', 'enum', 'super', 'include', 'define',
+  'namespace', 'using', 'template', 'typename', 'auto', 'char', 'float', 'double', 'long', 'short', 'unsigned', 'bool',
+  'end', 'begin', 'module', 'require', 'echo', 'array', 'str', 'len', 'print', 'Some', 'Ok', 'Err', 'Self', 'Vec', 'String',
+]);
+const IDENT = /[A-Za-z_$][\w$]*/g;
+/** Without an enclosing definition, the scope is the window of lines around the cursor, on anchored lines. */
+const WINDOW_LINES = 40;
+const MEMO_SIZE = 64;
+
+export interface IndexContextOptions {
+  readonly estimate: (text: string) => number;
+}
+
+interface Memo {
+  readonly revision: number;
+  readonly budget: number;
+  readonly snippets: readonly ContextSnippet[];
+}
+
+export class IndexContextProvider implements ContextProvider {
+  private readonly memo = new Map<string, Memo>();
+
+  constructor(private readonly index: RepoIndex, private readonly opts: IndexContextOptions) {}
+
+  async contextFor(cursor: CursorContext, budgetTokens: number): Promise<readonly ContextSnippet[]> {
+    return this.assemble(cursor, budgetTokens);
+  }
+
+  /** Synchronous core of contextFor, for benchmarks and the CLI. */
+  assemble(cursor: CursorContext, budgetTokens: number): readonly ContextSnippet[] {
+    if (budgetTokens <= 0 || this.index.fileCount === 0) return [];
+    const file = this.index.file(cursor.path);
+    const line = cursor.line ?? countLines(cursor.prefix);
+    const scope = file?.definitions
+      .filter((d) => d.startLine <= line && line <= d.endLine && d.kind !== 'class' && d.kind !== 'module' && d.kind !== 'namespace' && d.kind !== 'interface')
+      .sort((a, b) => (a.endLine - a.startLine) - (b.endLine - b.startLine))[0];
+    const scopeStart = scope ? scope.startLine : Math.floor(line / WINDOW_LINES) * WINDOW_LINES;
+    const key = `${cursor.path}\0${scopeStart}`;
+
+    const hit = this.memo.get(key);
+    if (hit && hit.budget === budgetTokens) {
+      const changed = this.index.changedSince(hit.revision);
+      // The file being edited changes all the time; only other files invalidate its context.
+      if (changed && [...changed].every((p) => p === cursor.path)) return hit.snippets;
+    }
+    const snippets = this.compute(cursor, line, scope ? [scope.startLine, scope.endLine] : [scopeStart - WINDOW_LINES / 2, scopeStart + WINDOW_LINES * 1.5], file?.imports ?? [], budgetTokens);
+    if (this.memo.size >= MEMO_SIZE) this.memo.delete(this.memo.keys().next().value as string);
+    this.memo.set(key, { revision: this.index.revision, budget: budgetTokens, snippets });
+    return snippets;
+  }
+
+  private compute(cursor: CursorContext, line: number, [from, to]: [number, number], imports: readonly ImportSpec[], budget: number): ContextSnippet[] {
+    const uses = namesInScope(cursor, line, from, to);
+    const localNames = new Set(this.index.file(cursor.path)?.definitions.map((d) => d.name));
+    const importedNames = new Map<string, ImportSpec>();
+    for (const imp of imports) for (const n of imp.names) importedNames.set(n, imp);
+    const ranks = this.index.rank([cursor.path]);
+    const n = Math.max(1, this.index.fileCount);
+
+    const scored: Array<{ def: IndexedDefinition; score: number }> = [];
+    for (const [name, count] of uses) {
+      if (NOISE.has(name) || name.length < 2) continue;
+      const defs = this.index.definitionsNamed(name).filter((d) => d.path !== cursor.path);
+      if (defs.length === 0) continue;
+      const imp = importedNames.get(name);
+      const viaImport = imp ? defs.filter((d) => importMatches(imp.source, d.path)) : [];
+      const candidates = viaImport.length > 0 ? viaImport : defs;
+      const base = Math.log2(1 + count) * (imp ? 4 : 1) * (localNames.has(name) ? 0.3 : 1) / Math.sqrt(candidates.length);
+      for (const def of candidates.slice(0, 8)) {
+        const rank = ranks.get(def.path) ?? 0;
+        const kindBoost = def.kind === 'interface' || def.kind === 'type' || def.kind === 'class' || def.kind === 'struct' || def.kind === 'enum' || def.kind === 'trait' ? 1.3 : 1;
+        scored.push({ def, score: base * kindBoost * (viaImport.length > 0 ? 2 : 1) * (1 + rank * n) });
+      }
+    }
+    scored.sort((a, b) => b.score - a.score || a.def.path.localeCompare(b.def.path) || a.def.textStartLine - b.def.textStartLine);
+
+    const window = cursor.prefix.slice(-20000) + cursor.suffix.slice(0, 8000);
+    const chosen: ContextSnippet[] = [];
+    const seen = new Set<string>();
+    let used = 0;
+    for (const { def } of scored) {
+      const id = `${def.path}:${def.textStartLine}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (def.text.length > 20 && window.includes(def.text)) continue; // already in the prompt
+      const tokens = this.opts.estimate(def.text) + 12; // + the file header around it
+      if (used + tokens > budget) continue;
+      used += tokens;
+      chosen.push({ kind: def.whole && def.kind !== 'function' && def.kind !== 'method' ? 'type' : 'definition', path: def.path, startLine: def.textStartLine, endLine: def.textEndLine, symbol: def.name, text: def.text, tokens });
+    }
+    // Stable layout: the same set always renders in the same order.
+    return chosen.sort((a, b) => a.path.localeCompare(b.path) || a.startLine - b.startLine);
+  }
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Names used between document lines `from` and `to`, read from the cursor's slice of the document. */
+function namesInScope(cursor: CursorContext, line: number, from: number, to: number): Map<string, number> {
+  const before = cursor.prefix.split('\n');
+  const after = cursor.suffix.split('\n');
+  const first = line - (before.length - 1);
+  const lines: string[] = [];
+  for (let l = Math.max(from, first); l <= to; l++) {
+    const i = l - first;
+    if (i < before.length - 1) lines.push(before[i]);
+    else if (i === before.length - 1) lines.push(before[i] + (after[0] ?? ''));
+    else if (i - (before.length - 1) < after.length) lines.push(after[i - (before.length - 1)]);
+    else break;
+  }
+  const counts = new Map<string, number>();
+  for (const m of lines.join('\n').matchAll(IDENT)) counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
+  return counts;
+}
+
+/** Whether a module specifier plausibly names this file ('./geo/point' ~ 'src/geo/point.ts', 'a.b' ~ 'a/b.py'). */
+export function importMatches(source: string, path: string): boolean {
+  const ext = /\.([^./]+)$/.exec(path)?.[1] ?? '';
+  // A directory module's file: index.* (JS/TS), __init__.py, mod.rs.
+  const dirModule = ext === 'py' ? /\/__init__$/ : ext === 'rs' ? /\/mod$/ : /\/index$/;
+  const file = path.replace(/\.[^./]+$/, '').replace(dirModule, '');
+  const parts = source.replace(/^(\.\.?\/)+/, '').replace(/^crate::|^super::|^self::/, '').split(/[/.:]+/).filter((p) => p && p !== '@');
+  if (parts.length === 0) return false;
+  const tail = parts.slice(-2).join('/');
+  return file.endsWith(`/${tail}`) || file === tail || file.endsWith(`/${parts[parts.length - 1]}`) || file === parts[parts.length - 1];
+}

@@ -1,0 +1,173 @@
+// The repository index: per file its definitions (with prompt-ready text) and the names it uses;
+// across files a symbol table (name → definitions) and a reference graph (file → files whose
+// definitions it uses), ranked by personalized PageRank toward the files in focus. Updated one file
+// at a time; nothing is rebuilt per request, and rankings are cached until the index changes.
+import type { ImportSpec, LanguageId } from './tags';
+import type { IndexedDefinition } from './snippets';
+
+export interface IndexedFile {
+  readonly path: string;
+  readonly language: LanguageId;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly definitions: readonly IndexedDefinition[];
+  /** Referenced name → how often. */
+  readonly references: ReadonlyMap<string, number>;
+  readonly imports: readonly ImportSpec[];
+}
+
+const DAMPING = 0.85;
+const ITERATIONS = 24;
+const RANK_CACHE = 16;
+
+export class RepoIndex {
+  private readonly files = new Map<string, IndexedFile>();
+  private readonly byName = new Map<string, IndexedDefinition[]>();
+  private version = 0;
+  private readonly rankCache = new Map<string, ReadonlyMap<string, number>>();
+  /** Recent changes as (revision, path), to tell which files changed since a given revision. */
+  private readonly changes: Array<[number, string]> = [];
+  private rankCacheVersion = -1;
+
+  get fileCount(): number { return this.files.size; }
+  /** Changes whenever any file is added, changed or removed. */
+  get revision(): number { return this.version; }
+
+  file(path: string): IndexedFile | undefined {
+    return this.files.get(path);
+  }
+
+  paths(): IterableIterator<string> {
+    return this.files.keys();
+  }
+
+  get symbolCount(): number {
+    let n = 0;
+    for (const f of this.files.values()) n += f.definitions.length;
+    return n;
+  }
+
+  upsert(file: IndexedFile): void {
+    this.removeContributions(file.path);
+    this.files.set(file.path, file);
+    for (const d of file.definitions) {
+      const list = this.byName.get(d.name);
+      if (list) list.push(d);
+      else this.byName.set(d.name, [d]);
+    }
+    this.bump(file.path);
+  }
+
+  remove(path: string): boolean {
+    if (!this.files.has(path)) return false;
+    this.removeContributions(path);
+    this.files.delete(path);
+    this.bump(path);
+    return true;
+  }
+
+  /** Files changed after `revision`; undefined when that is too far back to tell. */
+  changedSince(revision: number): ReadonlySet<string> | undefined {
+    if (revision === this.version) return new Set();
+    if (this.changes.length === 0 || this.changes[0][0] > revision + 1) return undefined;
+    return new Set(this.changes.filter(([r]) => r > revision).map(([, p]) => p));
+  }
+
+  private bump(path: string): void {
+    this.version++;
+    this.changes.push([this.version, path]);
+    if (this.changes.length > 512) this.changes.splice(0, this.changes.length - 512);
+  }
+
+  rename(from: string, to: string): void {
+    const f = this.files.get(from);
+    if (!f) return;
+    this.remove(from);
+    this.upsert({ ...f, path: to, definitions: f.definitions.map((d) => ({ ...d, path: to })) });
+  }
+
+  definitionsNamed(name: string): readonly IndexedDefinition[] {
+    return this.byName.get(name) ?? [];
+  }
+
+  /**
+   * Personalized PageRank over the file graph: a file that uses a name links to the files that
+   * define it, weighted by sqrt(uses) and damped for names defined in many files (they say little
+   * about which one is meant). The walk restarts at the focus files. Cached per focus until the
+   * index changes.
+   */
+  rank(focus: readonly string[] = []): ReadonlyMap<string, number> {
+    if (this.rankCacheVersion !== this.version) {
+      this.rankCache.clear();
+      this.rankCacheVersion = this.version;
+    }
+    const key = [...focus].sort().join('\0');
+    const cached = this.rankCache.get(key);
+    if (cached) return cached;
+    const ranks = this.pagerank(focus);
+    if (this.rankCache.size >= RANK_CACHE) this.rankCache.delete(this.rankCache.keys().next().value as string);
+    this.rankCache.set(key, ranks);
+    return ranks;
+  }
+
+  private pagerank(focus: readonly string[]): ReadonlyMap<string, number> {
+    const paths = [...this.files.keys()];
+    const idx = new Map(paths.map((p, i) => [p, i]));
+    const n = paths.length;
+    if (n === 0) return new Map();
+    // Edges: from user to definer, weighted.
+    const out: Array<Array<[number, number]>> = paths.map(() => []);
+    for (let i = 0; i < n; i++) {
+      const f = this.files.get(paths[i])!;
+      const weights = new Map<number, number>();
+      for (const [name, count] of f.references) {
+        const defs = this.byName.get(name);
+        if (!defs) continue;
+        const definers = new Set(defs.map((d) => d.path));
+        definers.delete(f.path);
+        if (definers.size === 0) continue;
+        let w = Math.sqrt(count);
+        if (definers.size > 5) w *= 0.1;
+        if (name.startsWith('_')) w *= 0.1;
+        if (name.length >= 8 && /[a-z][A-Z]|_[a-z]/.test(name)) w *= 2;
+        w /= definers.size;
+        for (const p of definers) {
+          const j = idx.get(p)!;
+          weights.set(j, (weights.get(j) ?? 0) + w);
+        }
+      }
+      const total = [...weights.values()].reduce((a, b) => a + b, 0);
+      for (const [j, w] of weights) out[i].push([j, w / total]);
+    }
+    const restart = new Float64Array(n);
+    const focusIdx = focus.map((p) => idx.get(p)).filter((i): i is number => i !== undefined);
+    if (focusIdx.length > 0) for (const i of focusIdx) restart[i] = 1 / focusIdx.length;
+    else restart.fill(1 / n);
+    let r = Float64Array.from(restart);
+    for (let it = 0; it < ITERATIONS; it++) {
+      const next = new Float64Array(n);
+      let dangling = 0;
+      for (let i = 0; i < n; i++) {
+        if (out[i].length === 0) { dangling += r[i]; continue; }
+        for (const [j, w] of out[i]) next[j] += DAMPING * r[i] * w;
+      }
+      for (let i = 0; i < n; i++) next[i] += (1 - DAMPING + DAMPING * dangling) * restart[i];
+      r = next;
+    }
+    const result = new Map<string, number>();
+    for (let i = 0; i < n; i++) result.set(paths[i], r[i]);
+    return result;
+  }
+
+  private removeContributions(path: string): void {
+    const old = this.files.get(path);
+    if (!old) return;
+    for (const d of old.definitions) {
+      const list = this.byName.get(d.name);
+      if (!list) continue;
+      const kept = list.filter((x) => x.path !== path);
+      if (kept.length) this.byName.set(d.name, kept);
+      else this.byName.delete(d.name);
+    }
+  }
+}

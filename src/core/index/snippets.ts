@@ -1,0 +1,38 @@
+// The text of a definition that goes into a prompt: its signature, or the whole thing when it is
+// small (types, interfaces, enums and short functions are most useful whole). Cut from the file's
+// text once, when the file is indexed, so that assembling context never reads files.
+import type { Definition, FileTags } from './tags';
+
+/** Whole-definition text up to this size; larger ones contribute their signature only. */
+export const MAX_WHOLE_LINES = 30;
+export const MAX_WHOLE_CHARS = 1600;
+export const MAX_SIGNATURE_CHARS = 400;
+
+export interface IndexedDefinition extends Definition {
+  readonly path: string;
+  /** Signature or whole definition, as it stands in the file. */
+  readonly text: string;
+  /** First and last line of `text`. */
+  readonly textStartLine: number;
+  readonly textEndLine: number;
+  readonly whole: boolean;
+}
+
+export function definitionSnippets(path: string, text: string, tags: FileTags): IndexedDefinition[] {
+  const lines = text.split(/\r?\n/);
+  const out: IndexedDefinition[] = [];
+  for (const d of tags.definitions) {
+    const start = Math.max(0, Math.min(d.startLine, lines.length - 1));
+    const end = Math.max(start, Math.min(d.endLine, lines.length - 1));
+    const whole = lines.slice(start, end + 1).join('\n');
+    if (end - start + 1 <= MAX_WHOLE_LINES && whole.length <= MAX_WHOLE_CHARS) {
+      out.push({ ...d, path, text: whole, textStartLine: start, textEndLine: end, whole: true });
+      continue;
+    }
+    const sigEnd = Math.max(start, Math.min(d.signatureEndLine, end));
+    let sig = lines.slice(start, sigEnd + 1).join('\n');
+    if (sig.length > MAX_SIGNATURE_CHARS) sig = `${sig.slice(0, MAX_SIGNATURE_CHARS)}…`;
+    out.push({ ...d, path, text: sig, textStartLine: start, textEndLine: sigEnd, whole: false });
+  }
+  return out;
+}

@@ -1,0 +1,123 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { RepoIndex, type IndexedFile } from '../../src/core/index/repoIndex';
+import { definitionSnippets, MAX_WHOLE_LINES } from '../../src/core/index/snippets';
+import { IndexContextProvider, importMatches } from '../../src/core/index/contextProvider';
+import type { Definition, FileTags, LanguageId } from '../../src/core/index/tags';
+import { cursorFromText } from '../../src/core/completion/cursorText';
+
+const est = (t: string) => Math.ceil(t.length / 4);
+
+function def(name: string, kind: Definition['kind'], startLine: number, endLine: number, signatureEndLine = startLine): Definition {
+  return { name, kind, line: startLine, startLine, endLine, signatureEndLine };
+}
+
+function indexed(path: string, text: string, defs: Definition[], refs: Record<string, number> = {}, imports: FileTags['imports'] = [], language: LanguageId = 'typescript'): IndexedFile {
+  const tags: FileTags = { language, definitions: defs, references: [], imports };
+  return { path, language, size: text.length, mtimeMs: 0, definitions: definitionSnippets(path, text, tags), references: new Map(Object.entries(refs)), imports };
+}
+
+const GEO = 'export interface Point {\n  x: number;\n  y: number;\n}\n\nexport function distance(a: Point, b: Point): number {\n  return Math.hypot(a.x - b.x, a.y - b.y);\n}\n';
+const USE = 'import { Point, distance } from "./geo";\n\nexport function norm(p: Point): number {\n  return distance(p, ORIGIN);\n}\n';
+const OTHER = 'export function distance(s: string): number {\n  return s.length;\n}\n';
+
+function sample(): RepoIndex {
+  const idx = new RepoIndex();
+  idx.upsert(indexed('src/geo.ts', GEO, [def('Point', 'interface', 0, 3, 0), def('distance', 'function', 5, 7, 5)], { Point: 2, Math: 1 }));
+  idx.upsert(indexed('src/use.ts', USE, [def('norm', 'function', 2, 4, 2)], { Point: 2, distance: 1, ORIGIN: 1 }, [{ source: './geo', names: ['Point', 'distance'], line: 0 }]));
+  idx.upsert(indexed('lib/strings.ts', OTHER, [def('distance', 'function', 0, 2, 0)], {}));
+  return idx;
+}
+
+describe('definition snippets', () => {
+  it('small definitions whole, large ones by signature', () => {
+    const body = Array.from({ length: MAX_WHOLE_LINES + 5 }, (_, i) => `  step${i}();`).join('\n');
+    const text = `export function big(a: number,\n    b: number): void {\n${body}\n}\n`;
+    const [s] = definitionSnippets('a.ts', text, { language: 'typescript', definitions: [def('big', 'function', 0, MAX_WHOLE_LINES + 7, 1)], references: [], imports: [] });
+    assert.equal(s.whole, false);
+    assert.equal(s.text, 'export function big(a: number,\n    b: number): void {');
+    const [p] = definitionSnippets('g.ts', GEO, { language: 'typescript', definitions: [def('Point', 'interface', 0, 3)], references: [], imports: [] });
+    assert.equal(p.whole, true);
+    assert.equal(p.text, 'export interface Point {\n  x: number;\n  y: number;\n}');
+  });
+});
+
+describe('RepoIndex', () => {
+  it('symbol table follows upserts, removals and renames', () => {
+    const idx = sample();
+    assert.equal(idx.definitionsNamed('distance').length, 2);
+    const rev = idx.revision;
+    idx.remove('lib/strings.ts');
+    assert.equal(idx.definitionsNamed('distance').length, 1);
+    assert.deepEqual([...idx.changedSince(rev)!], ['lib/strings.ts']);
+    idx.rename('src/geo.ts', 'src/geometry.ts');
+    assert.deepEqual(idx.definitionsNamed('Point').map((d) => d.path), ['src/geometry.ts']);
+    assert.equal(idx.file('src/geo.ts'), undefined);
+    idx.upsert(indexed('src/geometry.ts', GEO, [def('Point', 'interface', 0, 3)], {}));
+    assert.equal(idx.definitionsNamed('Point').length, 1, 're-indexing a file replaces its definitions');
+  });
+
+  it('PageRank toward the focus ranks the files it uses above unrelated ones', () => {
+    const idx = sample();
+    const r = idx.rank(['src/use.ts']);
+    assert.ok(r.get('src/geo.ts')! > r.get('lib/strings.ts')!, JSON.stringify([...r]));
+    assert.equal(idx.rank(['src/use.ts']), r, 'cached until the index changes');
+    idx.upsert(indexed('x.ts', 'const x = 1;\n', [def('x', 'constant', 0, 0)], {}));
+    assert.notEqual(idx.rank(['src/use.ts']), r);
+  });
+});
+
+describe('IndexContextProvider', () => {
+  it('packs the imported definitions of the names used in the scope, resolved through the import', () => {
+    const idx = sample();
+    const p = new IndexContextProvider(idx, { estimate: est });
+    const cursor = cursorFromText(USE, 3, 9, 'src/use.ts');
+    const snippets = p.assemble(cursor, 1000);
+    assert.deepEqual(snippets.map((s) => `${s.path}:${s.symbol}`), ['src/geo.ts:Point', 'src/geo.ts:distance']);
+    assert.ok(snippets.every((s) => s.tokens > 0));
+    assert.ok(!snippets.some((s) => s.path === 'lib/strings.ts'), 'the import decides between two "distance"s');
+  });
+
+  it('stays within the budget, highest priority first', () => {
+    const p = new IndexContextProvider(sample(), { estimate: est });
+    const cursor = cursorFromText(USE, 3, 9, 'src/use.ts');
+    const tight = p.assemble(cursor, 30);
+    assert.ok(tight.reduce((n, s) => n + s.tokens, 0) <= 30);
+    assert.equal(p.assemble(cursor, 0).length, 0);
+  });
+
+  it('is the same object while typing in the same scope, and changes when another file changes', () => {
+    const idx = sample();
+    const p = new IndexContextProvider(idx, { estimate: est });
+    const a = p.assemble(cursorFromText(USE, 3, 9, 'src/use.ts'), 1000);
+    const typed = USE.replace('  return distance', '  return distance(p, p) + distance');
+    idx.upsert(indexed('src/use.ts', typed, [def('norm', 'function', 2, 4, 2)], { Point: 2, distance: 3 }, [{ source: './geo', names: ['Point', 'distance'], line: 0 }]));
+    assert.equal(p.assemble(cursorFromText(typed, 3, 20, 'src/use.ts'), 1000), a, 'the active file\'s own updates do not disturb the stable context');
+    idx.upsert(indexed('src/geo.ts', GEO.replace('y: number', 'y: number;\n  z: number'), [def('Point', 'interface', 0, 4, 0), def('distance', 'function', 6, 8, 6)], {}));
+    const b = p.assemble(cursorFromText(typed, 3, 20, 'src/use.ts'), 1000);
+    assert.notEqual(b, a);
+    assert.match(b[0].text, /z: number/);
+  });
+
+  it('skips definitions whose text is already in the prompt window', () => {
+    const idx = sample();
+    const p = new IndexContextProvider(idx, { estimate: est });
+    const withPointInline = `${GEO.split('\n').slice(0, 4).join('\n')}\n${USE}`;
+    const cursor = cursorFromText(withPointInline, 7, 9, 'src/use.ts');
+    assert.ok(!p.assemble(cursor, 1000).some((s) => s.symbol === 'Point'));
+  });
+});
+
+describe('importMatches', () => {
+  const cases: Array<[string, string, boolean]> = [
+    ['./geo', 'src/geo.ts', true],
+    ['../util/strings', 'src/util/strings.ts', true],
+    ['./components', 'src/components/index.ts', true],
+    ['pkg.sub.mod', 'pkg/sub/mod.py', true],
+    ['pkg.sub', 'pkg/sub/__init__.py', true],
+    ['crate::net::http', 'src/net/http.rs', true],
+    ['./geo', 'src/geometry.ts', false],
+    ['react', 'src/geo.ts', false],
+  ];
+  for (const [source, path, want] of cases) it(`${source} ~ ${path}: ${want}`, () => assert.equal(importMatches(source, path), want));
+});
