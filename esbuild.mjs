@@ -35,6 +35,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // Parses files in worker threads for the index; found next to the extension and the CLI.
+  { ...common, entryPoints: ['src/node/index/worker.ts'], outfile: 'dist/indexWorker.js' },
 ];
 
 if (watch) {

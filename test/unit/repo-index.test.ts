@@ -12,9 +12,21 @@ function def(name: string, kind: Definition['kind'], startLine: number, endLine:
   return { name, kind, line: startLine, startLine, endLine, signatureEndLine };
 }
 
+const texts = new Map<string, string>();
 function indexed(path: string, text: string, defs: Definition[], refs: Record<string, number> = {}, imports: FileTags['imports'] = [], language: LanguageId = 'typescript'): IndexedFile {
-  const tags: FileTags = { language, definitions: defs, references: [], imports };
-  return { path, language, size: text.length, mtimeMs: 0, definitions: definitionSnippets(path, text, tags), references: new Map(Object.entries(refs)), imports };
+  texts.set(path, text);
+  return { path, language, size: text.length, mtimeMs: 0, definitions: defs.map((d) => ({ ...d, path })), references: new Map(Object.entries(refs)), imports };
+}
+/** Snippets read "from disk": the texts the test indexed, cut on demand as the node layer does. */
+function provider(idx: RepoIndex): IndexContextProvider {
+  return new IndexContextProvider(idx, {
+    estimate: est,
+    snippets: (path) => {
+      const f = idx.file(path);
+      const text = texts.get(path);
+      return f && text !== undefined ? definitionSnippets(path, text, { language: f.language, definitions: f.definitions, references: [], imports: f.imports }) : undefined;
+    },
+  });
 }
 
 const GEO = 'export interface Point {\n  x: number;\n  y: number;\n}\n\nexport function distance(a: Point, b: Point): number {\n  return Math.hypot(a.x - b.x, a.y - b.y);\n}\n';
@@ -70,7 +82,7 @@ describe('RepoIndex', () => {
 describe('IndexContextProvider', () => {
   it('packs the imported definitions of the names used in the scope, resolved through the import', () => {
     const idx = sample();
-    const p = new IndexContextProvider(idx, { estimate: est });
+    const p = provider(idx);
     const cursor = cursorFromText(USE, 3, 9, 'src/use.ts');
     const snippets = p.assemble(cursor, 1000);
     assert.deepEqual(snippets.map((s) => `${s.path}:${s.symbol}`), ['src/geo.ts:Point', 'src/geo.ts:distance']);
@@ -79,7 +91,7 @@ describe('IndexContextProvider', () => {
   });
 
   it('stays within the budget, highest priority first', () => {
-    const p = new IndexContextProvider(sample(), { estimate: est });
+    const p = provider(sample());
     const cursor = cursorFromText(USE, 3, 9, 'src/use.ts');
     const tight = p.assemble(cursor, 30);
     assert.ok(tight.reduce((n, s) => n + s.tokens, 0) <= 30);
@@ -88,7 +100,7 @@ describe('IndexContextProvider', () => {
 
   it('is the same object while typing in the same scope, and changes when another file changes', () => {
     const idx = sample();
-    const p = new IndexContextProvider(idx, { estimate: est });
+    const p = provider(idx);
     const a = p.assemble(cursorFromText(USE, 3, 9, 'src/use.ts'), 1000);
     const typed = USE.replace('  return distance', '  return distance(p, p) + distance');
     idx.upsert(indexed('src/use.ts', typed, [def('norm', 'function', 2, 4, 2)], { Point: 2, distance: 3 }, [{ source: './geo', names: ['Point', 'distance'], line: 0 }]));
@@ -101,7 +113,7 @@ describe('IndexContextProvider', () => {
 
   it('skips definitions whose text is already in the prompt window', () => {
     const idx = sample();
-    const p = new IndexContextProvider(idx, { estimate: est });
+    const p = provider(idx);
     const withPointInline = `${GEO.split('\n').slice(0, 4).join('\n')}\n${USE}`;
     const cursor = cursorFromText(withPointInline, 7, 9, 'src/use.ts');
     assert.ok(!p.assemble(cursor, 1000).some((s) => s.symbol === 'Point'));

@@ -5,7 +5,7 @@
 // another file of the index changes, not with every keystroke.
 import type { ContextProvider, ContextSnippet, CursorContext } from '../completion/types';
 import type { RepoIndex } from './repoIndex';
-import type { IndexedDefinition } from './snippets';
+import type { IndexedDefinition, LocatedDefinition } from './snippets';
 import type { ImportSpec } from './tags';
 
 /** Names too common to identify a definition. */
@@ -27,6 +27,8 @@ const MEMO_SIZE = 64;
 
 export interface IndexContextOptions {
   readonly estimate: (text: string) => number;
+  /** The prompt-ready definitions of a file (read and cut on demand by the caller); undefined if unreadable. */
+  readonly snippets: (path: string) => readonly IndexedDefinition[] | undefined;
 }
 
 interface Memo {
@@ -75,7 +77,7 @@ export class IndexContextProvider implements ContextProvider {
     const ranks = this.index.rank([cursor.path]);
     const n = Math.max(1, this.index.fileCount);
 
-    const scored: Array<{ def: IndexedDefinition; score: number }> = [];
+    const scored: Array<{ def: LocatedDefinition; score: number }> = [];
     for (const [name, count] of uses) {
       if (NOISE.has(name) || name.length < 2) continue;
       const defs = this.index.definitionsNamed(name).filter((d) => d.path !== cursor.path);
@@ -90,16 +92,18 @@ export class IndexContextProvider implements ContextProvider {
         scored.push({ def, score: base * kindBoost * (viaImport.length > 0 ? 2 : 1) * (1 + rank * n) });
       }
     }
-    scored.sort((a, b) => b.score - a.score || a.def.path.localeCompare(b.def.path) || a.def.textStartLine - b.def.textStartLine);
+    scored.sort((a, b) => b.score - a.score || a.def.path.localeCompare(b.def.path) || a.def.startLine - b.def.startLine);
 
     const window = cursor.prefix.slice(-20000) + cursor.suffix.slice(0, 8000);
     const chosen: ContextSnippet[] = [];
     const seen = new Set<string>();
     let used = 0;
-    for (const { def } of scored) {
-      const id = `${def.path}:${def.textStartLine}`;
+    for (const { def: located } of scored) {
+      const id = `${located.path}:${located.startLine}:${located.name}`;
       if (seen.has(id)) continue;
       seen.add(id);
+      const def = this.opts.snippets(located.path)?.find((d) => d.startLine === located.startLine && d.name === located.name);
+      if (!def) continue;
       if (def.text.length > 20 && window.includes(def.text)) continue; // already in the prompt
       const tokens = this.opts.estimate(def.text) + 12; // + the file header around it
       if (used + tokens > budget) continue;

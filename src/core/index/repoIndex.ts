@@ -3,14 +3,14 @@
 // definitions it uses), ranked by personalized PageRank toward the files in focus. Updated one file
 // at a time; nothing is rebuilt per request, and rankings are cached until the index changes.
 import type { ImportSpec, LanguageId } from './tags';
-import type { IndexedDefinition } from './snippets';
+import type { LocatedDefinition } from './snippets';
 
 export interface IndexedFile {
   readonly path: string;
   readonly language: LanguageId;
   readonly size: number;
   readonly mtimeMs: number;
-  readonly definitions: readonly IndexedDefinition[];
+  readonly definitions: readonly LocatedDefinition[];
   /** Referenced name → how often. */
   readonly references: ReadonlyMap<string, number>;
   readonly imports: readonly ImportSpec[];
@@ -22,7 +22,7 @@ const RANK_CACHE = 16;
 
 export class RepoIndex {
   private readonly files = new Map<string, IndexedFile>();
-  private readonly byName = new Map<string, IndexedDefinition[]>();
+  private readonly byName = new Map<string, LocatedDefinition[]>();
   private version = 0;
   private readonly rankCache = new Map<string, ReadonlyMap<string, number>>();
   /** Recent changes as (revision, path), to tell which files changed since a given revision. */
@@ -86,7 +86,7 @@ export class RepoIndex {
     this.upsert({ ...f, path: to, definitions: f.definitions.map((d) => ({ ...d, path: to })) });
   }
 
-  definitionsNamed(name: string): readonly IndexedDefinition[] {
+  definitionsNamed(name: string): readonly LocatedDefinition[] {
     return this.byName.get(name) ?? [];
   }
 

@@ -1,6 +1,6 @@
 // The text of a definition that goes into a prompt: its signature, or the whole thing when it is
 // small (types, interfaces, enums and short functions are most useful whole). Cut from the file's
-// text once, when the file is indexed, so that assembling context never reads files.
+// text when context first needs it (the index itself keeps only names and line ranges).
 import type { Definition, FileTags } from './tags';
 
 /** Whole-definition text up to this size; larger ones contribute their signature only. */
@@ -8,8 +8,13 @@ export const MAX_WHOLE_LINES = 30;
 export const MAX_WHOLE_CHARS = 1600;
 export const MAX_SIGNATURE_CHARS = 400;
 
-export interface IndexedDefinition extends Definition {
+/** A definition and the file it is in: what the index keeps in memory. */
+export interface LocatedDefinition extends Definition {
   readonly path: string;
+}
+
+/** A definition with its prompt-ready text, cut from the file when context needs it. */
+export interface IndexedDefinition extends LocatedDefinition {
   /** Signature or whole definition, as it stands in the file. */
   readonly text: string;
   /** First and last line of `text`. */

@@ -1,0 +1,131 @@
+// The parse worker: a worker thread that reads source files itself, parses them with tree-sitter and
+// sends back their FileTags, so the extension host's thread never parses. Bundled as
+// dist/indexWorker.js; ParsePool starts it and speaks the protocol below.
+import { readFileSync } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { FileTags, LanguageId } from '../../core/index/tags';
+import { looksBinary } from '../fs/readText';
+import { extractTags } from '../treesitter/extract';
+import { GrammarLoader, type GrammarPaths } from '../treesitter/loader';
+
+/** Faults a test can plant: a file whose absolute path contains the string crashes, hangs or throws. */
+export interface WorkerFaults {
+  readonly crashOn?: string;
+  readonly exitOn?: string;
+  readonly hangOn?: string;
+  readonly throwOn?: string;
+}
+
+export interface WorkerInit {
+  readonly grammarPaths: GrammarPaths;
+  readonly maxFileBytes: number;
+  readonly faults?: WorkerFaults;
+}
+
+export interface BatchFile {
+  readonly abs: string;
+  readonly language: LanguageId;
+}
+
+export type ToWorker =
+  | { readonly kind: 'batch'; readonly batch: number; readonly files: readonly BatchFile[] }
+  | { readonly kind: 'cancel'; readonly batch: number }
+  | { readonly kind: 'text'; readonly id: number; readonly language: LanguageId; readonly text: string };
+
+export type FromWorker =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'file'; readonly batch: number; readonly index: number; readonly bytes: number; readonly tags?: FileTags; readonly error?: string }
+  | { readonly kind: 'done'; readonly batch: number }
+  | { readonly kind: 'text'; readonly id: number; readonly tags?: FileTags; readonly error?: string };
+
+const port = parentPort;
+if (!port) throw new Error('the index worker runs only as a worker thread');
+const init = workerData as WorkerInit;
+const loader = new GrammarLoader(init.grammarPaths);
+const cancelled = new Set<number>();
+/** Batches run one after another; a text request is served between two files of a batch. */
+let batches: Promise<void> = Promise.resolve();
+
+function send(msg: FromWorker): void {
+  port?.postMessage(msg);
+}
+
+port.on('message', (msg: ToWorker) => {
+  switch (msg.kind) {
+    case 'batch':
+      batches = batches.then(() => runBatch(msg.batch, msg.files)).catch(() => undefined);
+      break;
+    case 'cancel':
+      cancelled.add(msg.batch);
+      break;
+    case 'text':
+      void parseText(msg.id, msg.language, msg.text);
+      break;
+  }
+});
+send({ kind: 'ready' });
+
+async function runBatch(batch: number, files: readonly BatchFile[]): Promise<void> {
+  try {
+    await parseBatch(batch, files);
+  } finally {
+    cancelled.delete(batch);
+    send({ kind: 'done', batch });
+  }
+}
+
+async function parseBatch(batch: number, files: readonly BatchFile[]): Promise<void> {
+  for (let index = 0; index < files.length && !cancelled.has(batch); index++) {
+    const { abs, language } = files[index];
+    let bytes = 0;
+    try {
+      const buf = readFileSync(abs);
+      bytes = buf.length;
+      if (buf.length > init.maxFileBytes) throw new Error(`grew to ${buf.length} bytes, over the ${init.maxFileBytes}-byte limit`);
+      if (looksBinary(buf)) throw new Error('looks binary (NUL bytes)');
+      const tags = await parse(abs, language, decode(buf));
+      send({ kind: 'file', batch, index, bytes, tags });
+    } catch (e) {
+      send({ kind: 'file', batch, index, bytes, error: errorText(e) });
+    }
+    // Reading is synchronous (a worker may block, and it is faster): let queued messages in.
+    await nextTurn();
+  }
+}
+
+async function parseText(id: number, language: LanguageId, text: string): Promise<void> {
+  try {
+    send({ kind: 'text', id, tags: await parse('', language, text) });
+  } catch (e) {
+    send({ kind: 'text', id, error: errorText(e) });
+  }
+}
+
+async function parse(abs: string, language: LanguageId, text: string): Promise<FileTags> {
+  const grammar = await loader.parserFor(language);
+  if (init.faults && abs) await injectFault(abs, init.faults);
+  return extractTags(text, language, grammar);
+}
+
+async function injectFault(abs: string, f: WorkerFaults): Promise<void> {
+  if (f.crashOn && abs.includes(f.crashOn)) {
+    setImmediate(() => {
+      throw new Error(`planted crash on ${abs}`);
+    });
+    await new Promise<never>(() => undefined);
+  }
+  if (f.exitOn && abs.includes(f.exitOn)) process.exit(7);
+  // Blocks the thread, as a parser stuck in a loop would.
+  if (f.hangOn && abs.includes(f.hangOn)) for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  if (f.throwOn && abs.includes(f.throwOn)) throw new Error(`planted parser error on ${abs}`);
+}
+
+function decode(buf: Buffer): string {
+  const text = buf.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message || e.name : String(e);
+}
