@@ -1,5 +1,6 @@
 // `hearth`: the same core as the editor, from a terminal. Exit codes: 0 success/healthy,
 // 1 a problem was found, 2 wrong usage.
+import { relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readConfig, type HearthConfig, type SettingValue } from '../core/config';
 import { formatDoctor, runDoctor } from '../core/doctor';
@@ -13,6 +14,11 @@ import { cursorSliceFromText } from '../core/completion/cursorText';
 import { NO_CONTEXT } from '../core/completion/types';
 import { silentLogger } from '../core/log';
 import { ModelService } from '../core/model/service';
+import { TokenEstimator } from '../core/model/tokens';
+import { IndexContextProvider } from '../core/index/contextProvider';
+import { renderContextSection } from '../core/prompt/completionPrompt';
+import { IndexService, type IndexStats } from '../node/index/indexService';
+import { cliCacheFile } from '../node/index/cachePath';
 
 const USAGE = `Usage: hearth [--host URL] [--model NAME] [--json] <command>
 
@@ -22,11 +28,17 @@ Commands:
   complete FILE:LINE:COL    Complete at a position (1-based, as editors show it), through the same
                             pipeline the editor uses; prints the completion, or with --json also the
                             prompt route, prompt tokens and timings
+  index                     Index the repository (--repo, default .): files, bytes, symbols, time,
+                            MB/s, cache hits
+  context FILE:LINE:COL     The repository context the editor would add to a completion prompt there
+                            (--budget N tokens, default 2048)
 
 Options:
   --host URL     Ollama server (default: $OLLAMA_HOST, else http://127.0.0.1:11434)
   --model NAME   Model to check (default: gemma4:e4b)
   --context N    Context window: "auto" or a number of tokens (default: auto)
+  --repo DIR     Repository root for index/context/complete (default: the current directory)
+  --budget N     Context budget in tokens for context/complete (default: 2048)
   --json         Machine-readable output
   -h, --help     This help
 `;
@@ -47,6 +59,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         host: { type: 'string' },
         model: { type: 'string' },
         context: { type: 'string' },
+        repo: { type: 'string' },
+        budget: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -61,7 +75,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     io.out(USAGE);
     return 0;
   }
-  const arity: Record<string, number> = { models: 1, doctor: 1, complete: 2 };
+  const arity: Record<string, number> = { models: 1, doctor: 1, complete: 2, index: 1, context: 2 };
   if (!command || arity[command] !== positionals.length) {
     io.err(`${command ? `Unknown command: ${positionals.join(' ')}\n\n` : ''}${USAGE}`);
     return 2;
@@ -78,7 +92,15 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   const backend = new OllamaBackend(config.serverUrl, { headers: config.requestHeaders });
 
   const json = values.json ?? false;
-  if (command === 'complete') return complete(positionals[1], backend, config, json, io);
+  const repo = resolve(values.repo ?? '.');
+  const budget = values.budget === undefined ? config.completionContextTokens : Number(values.budget);
+  if (!Number.isInteger(budget) || budget < 0) {
+    io.err(`--budget takes a whole number of tokens, got ${values.budget}`);
+    return 2;
+  }
+  if (command === 'index') return indexCommand(repo, json, io);
+  if (command === 'context') return contextCommand(positionals[1], repo, budget, json, io);
+  if (command === 'complete') return complete(positionals[1], backend, config, repo, budget, json, io);
   return command === 'models' ? models(backend, config, json, io) : doctor(backend, config, json, io);
 }
 
@@ -118,10 +140,11 @@ async function doctor(backend: ModelBackend, config: HearthConfig, json: boolean
   return report.healthy ? 0 : 1;
 }
 
-async function complete(where: string, backend: ModelBackend, config: HearthConfig, json: boolean, io: CliIO): Promise<number> {
+/** Reads FILE:LINE:COL into the editor's slice around that cursor; the file's path is made repo-relative. */
+async function cursorAt(where: string, repo: string, command: string, io: CliIO): Promise<{ slice: ReturnType<typeof cursorSliceFromText>; file: string; line: number; col: number } | number> {
   const m = /^(.*):(\d+):(\d+)$/.exec(where);
   if (!m) {
-    io.err(`complete takes FILE:LINE:COL (1-based), e.g. src/app.ts:12:5; got ${where}`);
+    io.err(`${command} takes FILE:LINE:COL (1-based), e.g. src/app.ts:12:5; got ${where}`);
     return 2;
   }
   const [, file, line, col] = m;
@@ -132,27 +155,77 @@ async function complete(where: string, backend: ModelBackend, config: HearthConf
     io.err(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
-  let slice;
+  const rel = relative(repo, resolve(file)).split(sep).join('/');
   try {
-    slice = cursorSliceFromText(text, Number(line) - 1, Number(col) - 1, file);
+    return { slice: cursorSliceFromText(text, Number(line) - 1, Number(col) - 1, rel.startsWith('..') ? file : rel), file, line: Number(line), col: Number(col) };
   } catch (e) {
     io.err(e instanceof Error ? e.message : String(e));
     return 2;
   }
+}
+
+/** Builds (or warms from cache) the index of `repo`, with the CLI's cache in the user's cache directory. */
+async function openIndex(repo: string, io: CliIO): Promise<{ service: IndexService; stats: IndexStats }> {
+  const service = new IndexService({ root: repo, cacheFile: cliCacheFile(repo, io.env), logger: silentLogger });
+  const stats = await service.build();
+  return { service, stats };
+}
+
+async function indexCommand(repo: string, json: boolean, io: CliIO): Promise<number> {
+  const { service, stats } = await openIndex(repo, io);
+  await service.dispose();
+  if (json) io.out(JSON.stringify({ repo, ...stats, ms: Math.round(stats.ms), mbPerSec: Number(stats.mbPerSec.toFixed(2)) }, null, 2));
+  else {
+    const skipped = Object.entries(stats.skipped).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
+    io.out(`${stats.files} files, ${(stats.bytes / 1048576).toFixed(1)} MB, ${stats.symbols} symbols in ${Math.round(stats.ms)} ms (${stats.mbPerSec.toFixed(1)} MB/s); ${stats.cacheHits} from cache, ${stats.parsed} parsed, ${stats.errors} failed${skipped ? `; skipped ${skipped}` : ''}`);
+  }
+  return 0;
+}
+
+async function contextCommand(where: string, repo: string, budget: number, json: boolean, io: CliIO): Promise<number> {
+  const at = await cursorAt(where, repo, 'context', io);
+  if (typeof at === 'number') return at;
+  const { service } = await openIndex(repo, io);
+  try {
+    const estimator = new TokenEstimator();
+    const provider = new IndexContextProvider(service.index, { estimate: (t) => estimator.estimate(t), snippets: (p) => service.snippets(p) });
+    const items = provider.assemble(at.slice.cursor, budget);
+    const text = renderContextSection(items);
+    const tokens = items.reduce((n, s) => n + s.tokens, 0);
+    if (json) {
+      io.out(JSON.stringify({ budget, tokens, items: items.map((s) => ({ kind: s.kind, path: s.path, startLine: s.startLine + 1, endLine: s.endLine + 1, symbol: s.symbol, tokens: s.tokens })), text }, null, 2));
+    } else {
+      io.out(text || '(no repository context for this position)');
+      io.err(`${items.length} items, ${tokens} of ${budget} tokens`);
+    }
+    return 0;
+  } finally {
+    await service.dispose();
+  }
+}
+
+async function complete(where: string, backend: ModelBackend, config: HearthConfig, repo: string, budget: number, json: boolean, io: CliIO): Promise<number> {
+  const at = await cursorAt(where, repo, 'complete', io);
+  if (typeof at === 'number') return at;
+  const { file, line, col, slice } = at;
   const service = new ModelService(backend, config, silentLogger);
+  const index = budget > 0 ? (await openIndex(repo, io)).service : undefined;
+  const estimator = new TokenEstimator();
   const engine = new CompletionEngine({
     session: () => service.session('completion'),
-    context: NO_CONTEXT,
+    context: index ? new IndexContextProvider(index.index, { estimate: (t) => estimator.estimate(t), snippets: (p) => index.snippets(p) }) : NO_CONTEXT,
     logger: silentLogger,
-    settings: { ...DEFAULT_COMPLETION_SETTINGS, contextTokens: config.completionContextTokens },
+    settings: { ...DEFAULT_COMPLETION_SETTINGS, contextTokens: budget },
   });
   const outcome = await engine.complete({ document: file, cursor: slice.cursor, prefixFirstLine: slice.prefixFirstLine, trigger: 'manual' });
+  await index?.dispose();
   if (json) {
     io.out(JSON.stringify({
-      file, line: Number(line), column: Number(col), completion: outcome.text ?? null, reason: outcome.reason ?? null,
+      file, line, column: col, completion: outcome.text ?? null, reason: outcome.reason ?? null,
       error: outcome.error ? { reason: outcome.error.reason, message: outcome.error.message, fix: outcome.error.fix } : null,
       route: outcome.route ?? null, shape: outcome.shape ?? null, stopReason: outcome.stopReason ?? null,
-      model: outcome.metrics?.model ?? null, promptTokens: outcome.metrics?.clientPromptTokens ?? null, serverPromptTokens: outcome.metrics?.serverPromptTokens ?? null,
+      model: outcome.metrics?.model ?? null,
+      contextItems: (outcome.contextItems ?? []).map((c) => ({ path: c.path, symbol: c.symbol, tokens: c.tokens })), promptTokens: outcome.metrics?.clientPromptTokens ?? null, serverPromptTokens: outcome.metrics?.serverPromptTokens ?? null,
       timings: { ...outcome.timings, timeToFirstToken: outcome.metrics?.timeToFirstTokenMs, model: outcome.metrics?.totalMs },
       metrics: outcome.metrics ?? null,
     }, null, 2));

@@ -51,15 +51,21 @@ const clean = (t: string) => neutralize(t, MARKERS);
 export function completionUserContent(input: CompletionPromptInput): string {
   const { cursor } = input;
   const parts: string[] = [];
-  if (input.snippets.length > 0) {
-    parts.push(`${SECTION_HEADER.context} of this repository, for reference:`);
-    for (const s of input.snippets) {
-      parts.push(`<file path="${clean(s.path)}" lines="${s.startLine + 1}-${s.endLine + 1}">\n${clean(s.text.replace(/\n$/, ''))}\n</file>`);
-    }
-  }
+  const context = renderContextSection(input.snippets);
+  if (context) parts.push(context);
   const where = `${clean(cursor.path)} (${cursor.languageId})`;
   parts.push(`${SECTION_HEADER.after} in ${where}:\n<after>\n${clean(input.suffix)}\n</after>`);
   parts.push(`${SECTION_HEADER.before} in ${where}, ending at the cursor:\n<before>\n${clean(input.prefix)}${CURSOR_MARKER}\n</before>`);
+  return parts.join('\n\n');
+}
+
+/** The repository-context section of the prompt, exactly as sent (empty when there is none). */
+export function renderContextSection(snippets: readonly ContextSnippet[]): string {
+  if (snippets.length === 0) return '';
+  const parts = [`${SECTION_HEADER.context} of this repository, for reference:`];
+  for (const s of snippets) {
+    parts.push(`<file path="${clean(s.path)}" lines="${s.startLine + 1}-${s.endLine + 1}">\n${clean(s.text.replace(/\n$/, ''))}\n</file>`);
+  }
   return parts.join('\n\n');
 }
 

@@ -1,0 +1,202 @@
+// The workspace index as a service: a cold or warm build (walk, reuse cached files whose size and
+// mtime are unchanged, parse the rest in worker threads), then updates one file at a time on save,
+// create, delete, rename and on the unsaved buffer of the active file. Parsing never runs on the
+// caller's thread, and the cache is saved so the next start is warm.
+import { readFileSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../../core/log';
+import { RepoIndex, type IndexedFile } from '../../core/index/repoIndex';
+import { definitionSnippets, type IndexedDefinition } from '../../core/index/snippets';
+import type { FileTags, LanguageId } from '../../core/index/tags';
+import { looksBinary } from '../fs/readText';
+import { languageForPath } from '../treesitter/languages';
+import { ParsePool } from './parsePool';
+import { TagsCache } from './tagsCache';
+import { isSecretPath, walkWorkspace, type WalkedFile } from './walk';
+
+/** Bump when queries or the extracted data change: the persistent cache is then discarded. */
+export const INDEX_FORMAT_VERSION = 'tags-1';
+export const MAX_INDEXED_BYTES = 1024 * 1024;
+const SNIPPET_FILES_CACHED = 512;
+
+export interface IndexStats {
+  readonly files: number;
+  readonly bytes: number;
+  readonly symbols: number;
+  readonly ms: number;
+  readonly mbPerSec: number;
+  readonly cacheHits: number;
+  readonly parsed: number;
+  readonly errors: number;
+  readonly skipped: Readonly<Record<string, number>>;
+}
+
+export interface IndexServiceOptions {
+  readonly root: string;
+  /** Where the persistent cache lives (e.g. the extension's workspace storage); none = no cache. */
+  readonly cacheFile?: string;
+  readonly workers?: number;
+  readonly logger: Logger;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+interface Entry { size: number; mtimeMs: number; tags: FileTags }
+
+export class IndexService {
+  readonly index = new RepoIndex();
+  private readonly pool: ParsePool;
+  private readonly cache: TagsCache | undefined;
+  private readonly meta = new Map<string, Entry>();
+  /** Unsaved editor text by path: snippets come from it rather than from the disk. */
+  private readonly buffers = new Map<string, string>();
+  private readonly snippetCache = new Map<string, readonly IndexedDefinition[]>();
+  private building: Promise<IndexStats> | undefined;
+  private disposed = false;
+
+  constructor(private readonly opts: IndexServiceOptions) {
+    this.pool = new ParsePool({ workers: opts.workers });
+    this.cache = opts.cacheFile ? new TagsCache(opts.cacheFile, INDEX_FORMAT_VERSION) : undefined;
+  }
+
+  /** Builds (or refreshes) the whole index; concurrent calls share one build. */
+  build(signal?: AbortSignal): Promise<IndexStats> {
+    this.building ??= this.doBuild(signal).finally(() => { this.building = undefined; });
+    return this.building;
+  }
+
+  private async doBuild(signal?: AbortSignal): Promise<IndexStats> {
+    const t0 = performance.now();
+    const cached: Map<string, Entry> = this.cache ? await this.cache.load().catch(() => new Map()) : new Map();
+    const known = (path: string, size: number, mtimeMs: number) => {
+      const c = cached.get(path);
+      return c !== undefined && c.size === size && c.mtimeMs === mtimeMs;
+    };
+    const { files, skipped } = await walkWorkspace({ root: this.opts.root, maxFileBytes: MAX_INDEXED_BYTES, signal, knownText: known });
+    const present = new Set(files.map((f) => f.path));
+    for (const p of [...this.index.paths()]) if (!present.has(p)) this.removeFile(p);
+    const toParse: WalkedFile[] = [];
+    let cacheHits = 0;
+    let bytes = 0;
+    for (const f of files) {
+      bytes += f.size;
+      const c = cached.get(f.path);
+      if (c && c.size === f.size && c.mtimeMs === f.mtimeMs && c.tags.language === f.language) {
+        this.accept(f.path, c);
+        cacheHits++;
+      } else {
+        toParse.push(f);
+      }
+    }
+    let done = cacheHits;
+    this.opts.onProgress?.(done, files.length);
+    let errors = 0;
+    if (toParse.length > 0) {
+      const r = await this.pool.parseFiles(toParse, (file, result) => {
+        done++;
+        if (done % 64 === 0) this.opts.onProgress?.(done, files.length);
+        if (result.tags) this.accept(file.path, { size: file.size, mtimeMs: file.mtimeMs, tags: result.tags });
+      }, signal);
+      errors = r.errors;
+    }
+    this.opts.onProgress?.(files.length, files.length);
+    if (this.cache && !signal?.aborted) await this.cache.save(this.meta).catch((e) => this.opts.logger.warn(`Index cache not saved: ${String(e)}`));
+    const ms = performance.now() - t0;
+    const stats: IndexStats = {
+      files: files.length, bytes, symbols: this.index.symbolCount, ms, mbPerSec: bytes / 1048576 / (ms / 1000),
+      cacheHits, parsed: toParse.length, errors, skipped,
+    };
+    this.opts.logger.info(`Indexed ${stats.files} files (${(bytes / 1048576).toFixed(1)} MB, ${stats.symbols} symbols) in ${Math.round(ms)} ms: ${cacheHits} from cache, ${toParse.length} parsed, ${errors} failed${signal?.aborted ? ' (cancelled)' : ''}.`);
+    return stats;
+  }
+
+  /** A file was saved or created (root-relative path). */
+  async updateFile(path: string): Promise<void> {
+    const language = indexable(path);
+    if (!language || this.disposed) return;
+    const abs = join(this.opts.root, path);
+    const st = await stat(abs).catch(() => undefined);
+    if (!st || !st.isFile() || st.size > MAX_INDEXED_BYTES) {
+      this.removeFile(path);
+      return;
+    }
+    const file: WalkedFile = { path, abs, size: st.size, mtimeMs: st.mtimeMs, language };
+    this.buffers.delete(path);
+    await this.pool.parseFiles([file], (_f, result) => {
+      if (result.tags) this.accept(path, { size: file.size, mtimeMs: file.mtimeMs, tags: result.tags });
+    });
+  }
+
+  /** The unsaved text of the active editor. */
+  async updateBuffer(path: string, text: string): Promise<void> {
+    const language = indexable(path);
+    if (!language || this.disposed || text.length > MAX_INDEXED_BYTES) return;
+    const tags = await this.pool.parseText(path, language, text);
+    this.buffers.set(path, text);
+    this.snippetCache.delete(path);
+    this.index.upsert(toIndexedFile(path, language, text.length, Date.now(), tags));
+  }
+
+  removeFile(path: string): void {
+    this.meta.delete(path);
+    this.buffers.delete(path);
+    this.snippetCache.delete(path);
+    this.index.remove(path);
+  }
+
+  renameFile(from: string, to: string): void {
+    const m = this.meta.get(from);
+    this.removeFile(from);
+    if (m && indexable(to)) this.accept(to, m);
+  }
+
+  /**
+   * The prompt-ready definitions of an indexed file, read and cut on first use. Never for a
+   * secret-looking path, and never for a file that has become binary or too large.
+   */
+  snippets(path: string): readonly IndexedDefinition[] | undefined {
+    const cached = this.snippetCache.get(path);
+    if (cached) return cached;
+    const f = this.index.file(path);
+    if (!f || isSecretPath(path)) return undefined;
+    let text = this.buffers.get(path);
+    if (text === undefined) {
+      try {
+        const abs = join(this.opts.root, path);
+        if (statSync(abs).size > MAX_INDEXED_BYTES) return undefined;
+        const buf = readFileSync(abs);
+        if (looksBinary(buf)) return undefined;
+        text = buf.toString('utf8');
+      } catch {
+        return undefined;
+      }
+    }
+    const snippets = definitionSnippets(path, text, { language: f.language, definitions: f.definitions, references: [], imports: f.imports });
+    if (this.snippetCache.size >= SNIPPET_FILES_CACHED) this.snippetCache.delete(this.snippetCache.keys().next().value as string);
+    this.snippetCache.set(path, snippets);
+    return snippets;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.pool.dispose();
+  }
+
+  private accept(path: string, e: Entry): void {
+    this.meta.set(path, e);
+    this.snippetCache.delete(path);
+    this.index.upsert(toIndexedFile(path, e.tags.language, e.size, e.mtimeMs, e.tags));
+  }
+}
+
+/** Only languages with a grammar, and never a file that looks like a secret. */
+export function indexable(path: string): LanguageId | undefined {
+  if (isSecretPath(path)) return undefined;
+  return languageForPath(path);
+}
+
+export function toIndexedFile(path: string, language: LanguageId, size: number, mtimeMs: number, tags: FileTags): IndexedFile {
+  const references = new Map<string, number>();
+  for (const r of tags.references) references.set(r.name, (references.get(r.name) ?? 0) + 1);
+  return { path, language, size, mtimeMs, definitions: tags.definitions.map((d) => ({ ...d, path })), references, imports: tags.imports };
+}
