@@ -24,6 +24,8 @@ const IDENT = /[A-Za-z_$][\w$]*/g;
 /** Without an enclosing definition, the scope is the window of lines around the cursor, on anchored lines. */
 const WINDOW_LINES = 40;
 const MEMO_SIZE = 64;
+/** Use count given to a name the file imports but the scope does not (yet) show. */
+const IMPORTED_ONLY = -1;
 
 export interface IndexContextOptions {
   readonly estimate: (text: string) => number;
@@ -69,6 +71,16 @@ export class IndexContextProvider implements ContextProvider {
     return snippets;
   }
 
+  /** Files of the index a module specifier may name (at most a few: specifiers can be ambiguous). */
+  private modulePaths(source: string, from: string): string[] {
+    const out: string[] = [];
+    for (const p of this.index.paths()) {
+      if (p !== from && importMatches(source, p)) out.push(p);
+      if (out.length === 3) break;
+    }
+    return out;
+  }
+
   private compute(cursor: CursorContext, line: number, [from, to]: [number, number], imports: readonly ImportSpec[], budget: number): ContextSnippet[] {
     const uses = namesInScope(cursor, line, from, to);
     const localNames = new Set(this.index.file(cursor.path)?.definitions.map((d) => d.name));
@@ -77,7 +89,21 @@ export class IndexContextProvider implements ContextProvider {
     const ranks = this.index.rank([cursor.path]);
     const n = Math.max(1, this.index.fileCount);
 
+    // Names the file imports are likely to be used next even where the scope does not show them
+    // yet (the line being written): weaker than a use in the scope, stronger than nothing.
+    for (const imp of imports) {
+      for (const name of imp.names) if (name !== '*' && name !== 'default' && !uses.has(name)) uses.set(name, IMPORTED_ONLY);
+    }
     const scored: Array<{ def: LocatedDefinition; score: number }> = [];
+    // A module imported whole (namespace, default, require of a file): its top-level API.
+    for (const imp of imports) {
+      if (!imp.names.some((n) => n === '*' || n === 'default') && imp.names.length > 0) continue;
+      if (!/^\.|^@\/|^~\//.test(imp.source) && !imp.source.includes('/') && !imp.source.includes('.')) continue;
+      for (const path of this.modulePaths(imp.source, cursor.path)) {
+        const top = (this.index.file(path)?.definitions ?? []).filter((d) => d.container === undefined);
+        for (const def of top.slice(0, 40)) scored.push({ def, score: 0.6 / Math.sqrt(top.length) * (1 + (ranks.get(path) ?? 0) * n) });
+      }
+    }
     for (const [name, count] of uses) {
       if (NOISE.has(name) || name.length < 2) continue;
       const defs = this.index.definitionsNamed(name).filter((d) => d.path !== cursor.path);
@@ -85,12 +111,20 @@ export class IndexContextProvider implements ContextProvider {
       const imp = importedNames.get(name);
       const viaImport = imp ? defs.filter((d) => importMatches(imp.source, d.path)) : [];
       const candidates = viaImport.length > 0 ? viaImport : defs;
-      const base = Math.log2(1 + count) * (imp ? 4 : 1) * (localNames.has(name) ? 0.3 : 1) / Math.sqrt(candidates.length);
+      const base = (count === IMPORTED_ONLY ? 0.5 : Math.log2(1 + count)) * (imp ? 4 : 1) * (localNames.has(name) ? 0.3 : 1) / Math.sqrt(candidates.length);
       for (const def of candidates.slice(0, 8)) {
         const rank = ranks.get(def.path) ?? 0;
         const kindBoost = def.kind === 'interface' || def.kind === 'type' || def.kind === 'class' || def.kind === 'struct' || def.kind === 'enum' || def.kind === 'trait' ? 1.3 : 1;
         scored.push({ def, score: base * kindBoost * (viaImport.length > 0 ? 2 : 1) * (1 + rank * n) });
       }
+    }
+    // Members of the types in play (a large class contributes only its signature): code goes on
+    // to call their methods and read their fields, so they follow at a lower priority.
+    const TYPES = new Set(['class', 'interface', 'struct', 'trait', 'enum']);
+    for (const { def, score } of [...scored]) {
+      if (!TYPES.has(def.kind)) continue;
+      const members = (this.index.file(def.path)?.definitions ?? []).filter((m) => m.container === def.name && m.startLine > def.startLine && m.endLine <= def.endLine);
+      for (const m of members.slice(0, 30)) scored.push({ def: m, score: (score * 0.5) / Math.sqrt(members.length) });
     }
     scored.sort((a, b) => b.score - a.score || a.def.path.localeCompare(b.def.path) || a.def.startLine - b.def.startLine);
 
