@@ -19,6 +19,7 @@ import { IndexContextProvider } from '../core/index/contextProvider';
 import { renderContextSection } from '../core/prompt/completionPrompt';
 import { IndexService, type IndexStats } from '../node/index/indexService';
 import { cliCacheFile } from '../node/index/cachePath';
+import { isSecretPath } from '../node/index/walk';
 
 const USAGE = `Usage: hearth [--host URL] [--model NAME] [--json] <command>
 
@@ -188,7 +189,7 @@ async function contextCommand(where: string, repo: string, budget: number, json:
   const { service } = await openIndex(repo, io);
   try {
     const estimator = new TokenEstimator();
-    const provider = new IndexContextProvider(service.index, { estimate: (t) => estimator.estimate(t), snippets: (p) => service.snippets(p) });
+    const provider = new IndexContextProvider(service.index, { estimate: (t) => estimator.estimate(t), snippet: (d) => service.snippet(d) });
     const items = provider.assemble(at.slice.cursor, budget);
     const text = renderContextSection(items);
     const tokens = items.reduce((n, s) => n + s.tokens, 0);
@@ -207,13 +208,17 @@ async function contextCommand(where: string, repo: string, budget: number, json:
 async function complete(where: string, backend: ModelBackend, config: HearthConfig, repo: string, budget: number, json: boolean, io: CliIO): Promise<number> {
   const at = await cursorAt(where, repo, 'complete', io);
   if (typeof at === 'number') return at;
+  if (isSecretPath(at.slice.cursor.path)) {
+    io.err(`${at.file} looks like a secret (.env, key, certificate, credentials): Hearth never sends it to a model.`);
+    return 1;
+  }
   const { file, line, col, slice } = at;
   const service = new ModelService(backend, config, silentLogger);
   const index = budget > 0 ? (await openIndex(repo, io)).service : undefined;
   const estimator = new TokenEstimator();
   const engine = new CompletionEngine({
     session: () => service.session('completion'),
-    context: index ? new IndexContextProvider(index.index, { estimate: (t) => estimator.estimate(t), snippets: (p) => index.snippets(p) }) : NO_CONTEXT,
+    context: index ? new IndexContextProvider(index.index, { estimate: (t) => estimator.estimate(t), snippet: (d) => index.snippet(d) }) : NO_CONTEXT,
     logger: silentLogger,
     settings: { ...DEFAULT_COMPLETION_SETTINGS, contextTokens: budget },
   });

@@ -7,6 +7,7 @@ import { OUTPUT_CHANNEL } from './ids';
 import { channelLogger } from './logger';
 import { ModelRuntime } from './runtime';
 import { registerInlineCompletions } from './completion/register';
+import { registerIndex } from './index/register';
 import { registerStatusBar, type CompletionStatus } from './statusBar';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -23,7 +24,8 @@ export function activate(context: vscode.ExtensionContext): void {
   }
   context.subscriptions.push(runtime, vscode.workspace.onDidChangeConfiguration((e) => runtime.onConfigurationChanged(e)));
 
-  const completions = startFeature('inline completions', logger, () => registerInlineCompletions(context, runtime, logger)) ?? NO_COMPLETIONS;
+  const index = startFeature('repository index', logger, () => registerIndex(context, logger));
+  const completions = startFeature('inline completions', logger, () => registerInlineCompletions(context, runtime, logger, index?.context)) ?? NO_COMPLETIONS;
   startFeature('status bar', logger, () => registerStatusBar(context, runtime, completions));
   startFeature('commands', logger, () => registerCommands(context, runtime, channel, logger, () => completions.paused));
   logger.info(`Hearth ${String(context.extension.packageJSON.version)} activated${vscode.workspace.isTrusted ? '' : ' (untrusted workspace: generated code will not run)'}.`);

@@ -7,6 +7,8 @@ export const COMMANDS = {
   statusMenu: 'hearth.statusMenu',
   togglePause: 'hearth.toggleCompletions',
   triggerCompletion: 'hearth.triggerCompletion',
+  reindex: 'hearth.reindex',
+  cancelIndexing: 'hearth.cancelIndexing',
 } as const;
 
 /** Context key set while inline completions are paused (for when-clauses). */

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RepoIndex, type IndexedFile } from '../../src/core/index/repoIndex';
-import { definitionSnippets, MAX_WHOLE_LINES } from '../../src/core/index/snippets';
+import { definitionSnippets, MAX_WHOLE_LINES, snippetOf } from '../../src/core/index/snippets';
 import { IndexContextProvider, importMatches } from '../../src/core/index/contextProvider';
 import type { Definition, FileTags, LanguageId } from '../../src/core/index/tags';
 import { cursorFromText } from '../../src/core/completion/cursorText';
@@ -21,10 +21,11 @@ function indexed(path: string, text: string, defs: Definition[], refs: Record<st
 function provider(idx: RepoIndex): IndexContextProvider {
   return new IndexContextProvider(idx, {
     estimate: est,
-    snippets: (path) => {
-      const f = idx.file(path);
-      const text = texts.get(path);
-      return f && text !== undefined ? definitionSnippets(path, text, { language: f.language, definitions: f.definitions, references: [], imports: f.imports }) : undefined;
+    snippet: (d) => {
+      const text = texts.get(d.path);
+      if (text === undefined || !idx.file(d.path)) return undefined;
+      const lines = text.split('\n');
+      return snippetOf(d, lines.length, (from, to) => lines.slice(from, to + 1).join('\n'));
     },
   });
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { ContextProvider, CursorContext } from '../../../src/core/completion/types';
 import { IndexContextProvider } from '../../../src/core/index/contextProvider';
 import { RepoIndex } from '../../../src/core/index/repoIndex';
-import { definitionSnippets, type IndexedDefinition } from '../../../src/core/index/snippets';
+import { definitionSnippets, type IndexedDefinition, type LocatedDefinition } from '../../../src/core/index/snippets';
 import { TokenEstimator } from '../../../src/core/model/tokens';
 import { toIndexedFile } from '../../../src/node/index/indexService';
 import { ParsePool } from '../../../src/node/index/parsePool';
@@ -29,18 +29,19 @@ async function createIndexProvider(packageRoot: string, files: readonly string[]
   await pool.parseFiles(walked, (f, r) => { if (r.tags) index.upsert(toIndexedFile(f.path, f.language, 0, 0, r.tags)); });
   const live = new Map<string, string>();
   const snippetCache = new Map<string, readonly IndexedDefinition[]>();
-  const snippets = (path: string): readonly IndexedDefinition[] | undefined => {
-    const cached = snippetCache.get(path);
-    if (cached) return cached;
-    const f = index.file(path);
-    if (!f) return undefined;
-    const text = live.get(path) ?? readFileSync(join(packageRoot, path), 'utf8');
-    const s = definitionSnippets(path, text, { language: f.language, definitions: f.definitions, references: [], imports: f.imports });
-    snippetCache.set(path, s);
-    return s;
+  const snippet = (def: LocatedDefinition): IndexedDefinition | undefined => {
+    let all = snippetCache.get(def.path);
+    if (!all) {
+      const f = index.file(def.path);
+      if (!f) return undefined;
+      const text = live.get(def.path) ?? readFileSync(join(packageRoot, def.path), 'utf8');
+      all = definitionSnippets(def.path, text, { language: f.language, definitions: f.definitions, references: [], imports: f.imports });
+      snippetCache.set(def.path, all);
+    }
+    return all.find((d) => d.startLine === def.startLine && d.name === def.name);
   };
   const estimator = new TokenEstimator();
-  const provider = new IndexContextProvider(index, { estimate: (t) => estimator.estimate(t), snippets });
+  const provider = new IndexContextProvider(index, { estimate: (t) => estimator.estimate(t), snippet });
   return {
     async contextFor(cursor: CursorContext, budget: number) {
       const language = languageForPath(cursor.path);

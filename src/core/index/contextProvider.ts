@@ -6,6 +6,7 @@
 import type { ContextProvider, ContextSnippet, CursorContext } from '../completion/types';
 import type { RepoIndex } from './repoIndex';
 import type { IndexedDefinition, LocatedDefinition } from './snippets';
+export type { IndexedDefinition };
 import type { ImportSpec } from './tags';
 
 /** Names too common to identify a definition. */
@@ -29,8 +30,8 @@ const IMPORTED_ONLY = -1;
 
 export interface IndexContextOptions {
   readonly estimate: (text: string) => number;
-  /** The prompt-ready definitions of a file (read and cut on demand by the caller); undefined if unreadable. */
-  readonly snippets: (path: string) => readonly IndexedDefinition[] | undefined;
+  /** A definition with its prompt-ready text, cut on demand by the caller; undefined if unreadable. */
+  readonly snippet: (def: LocatedDefinition) => IndexedDefinition | undefined;
 }
 
 interface Memo {
@@ -73,8 +74,10 @@ export class IndexContextProvider implements ContextProvider {
 
   /** Files of the index a module specifier may name (at most a few: specifiers can be ambiguous). */
   private modulePaths(source: string, from: string): string[] {
+    const last = source.split(/[/.:]+/).filter(Boolean).pop();
+    if (!last) return [];
     const out: string[] = [];
-    for (const p of this.index.paths()) {
+    for (const p of this.index.pathsWithStem(last)) {
       if (p !== from && importMatches(source, p)) out.push(p);
       if (out.length === 3) break;
     }
@@ -86,8 +89,8 @@ export class IndexContextProvider implements ContextProvider {
     const localNames = new Set(this.index.file(cursor.path)?.definitions.map((d) => d.name));
     const importedNames = new Map<string, ImportSpec>();
     for (const imp of imports) for (const n of imp.names) importedNames.set(n, imp);
-    const ranks = this.index.rank([cursor.path]);
-    const n = Math.max(1, this.index.fileCount);
+    // Near files first: a cheap stand-in for the reference graph's rank, affordable per keystroke.
+    const near = proximity(cursor.path);
 
     // Names the file imports are likely to be used next even where the scope does not show them
     // yet (the line being written): weaker than a use in the scope, stronger than nothing.
@@ -101,7 +104,7 @@ export class IndexContextProvider implements ContextProvider {
       if (!/^\.|^@\/|^~\//.test(imp.source) && !imp.source.includes('/') && !imp.source.includes('.')) continue;
       for (const path of this.modulePaths(imp.source, cursor.path)) {
         const top = (this.index.file(path)?.definitions ?? []).filter((d) => d.container === undefined);
-        for (const def of top.slice(0, 40)) scored.push({ def, score: 0.6 / Math.sqrt(top.length) * (1 + (ranks.get(path) ?? 0) * n) });
+        for (const def of top.slice(0, 40)) scored.push({ def, score: (0.6 / Math.sqrt(top.length)) * near(path) });
       }
     }
     for (const [name, count] of uses) {
@@ -113,9 +116,8 @@ export class IndexContextProvider implements ContextProvider {
       const candidates = viaImport.length > 0 ? viaImport : defs;
       const base = (count === IMPORTED_ONLY ? 0.5 : Math.log2(1 + count)) * (imp ? 4 : 1) * (localNames.has(name) ? 0.3 : 1) / Math.sqrt(candidates.length);
       for (const def of candidates.slice(0, 8)) {
-        const rank = ranks.get(def.path) ?? 0;
         const kindBoost = def.kind === 'interface' || def.kind === 'type' || def.kind === 'class' || def.kind === 'struct' || def.kind === 'enum' || def.kind === 'trait' ? 1.3 : 1;
-        scored.push({ def, score: base * kindBoost * (viaImport.length > 0 ? 2 : 1) * (1 + rank * n) });
+        scored.push({ def, score: base * kindBoost * (viaImport.length > 0 ? 2 : 1) * near(def.path) });
       }
     }
     // Members of the types in play (a large class contributes only its signature): code goes on
@@ -136,7 +138,7 @@ export class IndexContextProvider implements ContextProvider {
       const id = `${located.path}:${located.startLine}:${located.name}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      const def = this.opts.snippets(located.path)?.find((d) => d.startLine === located.startLine && d.name === located.name);
+      const def = this.opts.snippet(located);
       if (!def) continue;
       if (def.text.length > 20 && window.includes(def.text)) continue; // already in the prompt
       const tokens = this.opts.estimate(def.text) + 12; // + the file header around it
@@ -147,6 +149,17 @@ export class IndexContextProvider implements ContextProvider {
     // Stable layout: the same set always renders in the same order.
     return chosen.sort((a, b) => a.path.localeCompare(b.path) || a.startLine - b.startLine);
   }
+}
+
+/** 1 for unrelated folders, up to 2 for the same folder: shared leading folders over depth. */
+function proximity(from: string): (path: string) => number {
+  const a = from.split('/').slice(0, -1);
+  return (path: string) => {
+    const b = path.split('/').slice(0, -1);
+    let shared = 0;
+    while (shared < a.length && shared < b.length && a[shared] === b[shared]) shared++;
+    return 1 + shared / Math.max(1, Math.max(a.length, b.length));
+  };
 }
 
 function countLines(text: string): number {

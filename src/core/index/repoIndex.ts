@@ -16,6 +16,16 @@ export interface IndexedFile {
   readonly imports: readonly ImportSpec[];
 }
 
+const EMPTY: ReadonlySet<string> = new Set();
+
+/** The name a module is imported by: the file's stem, or its folder's for index.*, __init__.py, mod.rs. */
+export function moduleStem(path: string): string {
+  const parts = path.split('/');
+  const base = parts[parts.length - 1].replace(/\.[^.]+$/, '');
+  if ((base === 'index' || base === '__init__' || base === 'mod') && parts.length > 1) return parts[parts.length - 2];
+  return base;
+}
+
 const DAMPING = 0.85;
 const ITERATIONS = 24;
 const RANK_CACHE = 16;
@@ -23,6 +33,8 @@ const RANK_CACHE = 16;
 export class RepoIndex {
   private readonly files = new Map<string, IndexedFile>();
   private readonly byName = new Map<string, LocatedDefinition[]>();
+  /** Module stem (file name without extension; the folder's name for index/__init__/mod files) → paths. */
+  private readonly byStem = new Map<string, Set<string>>();
   private version = 0;
   private readonly rankCache = new Map<string, ReadonlyMap<string, number>>();
   /** Recent changes as (revision, path), to tell which files changed since a given revision. */
@@ -50,6 +62,10 @@ export class RepoIndex {
   upsert(file: IndexedFile): void {
     this.removeContributions(file.path);
     this.files.set(file.path, file);
+    const stem = moduleStem(file.path);
+    let set = this.byStem.get(stem);
+    if (!set) this.byStem.set(stem, (set = new Set()));
+    set.add(file.path);
     for (const d of file.definitions) {
       const list = this.byName.get(d.name);
       if (list) list.push(d);
@@ -86,12 +102,18 @@ export class RepoIndex {
     this.upsert({ ...f, path: to, definitions: f.definitions.map((d) => ({ ...d, path: to })) });
   }
 
+  /** Paths whose module stem is `stem` ('geo' for src/geo.ts and for src/geo/index.ts). */
+  pathsWithStem(stem: string): ReadonlySet<string> {
+    return this.byStem.get(stem) ?? EMPTY;
+  }
+
   definitionsNamed(name: string): readonly LocatedDefinition[] {
     return this.byName.get(name) ?? [];
   }
 
   /**
-   * Personalized PageRank over the file graph: a file that uses a name links to the files that
+   * Personalized PageRank over the file graph (for whole-repository outlines; too costly per
+   * keystroke on a large index, so completions rank by imports and proximity instead): a file that uses a name links to the files that
    * define it, weighted by sqrt(uses) and damped for names defined in many files (they say little
    * about which one is meant). The walk restarts at the focus files. Cached per focus until the
    * index changes.
@@ -162,6 +184,7 @@ export class RepoIndex {
   private removeContributions(path: string): void {
     const old = this.files.get(path);
     if (!old) return;
+    this.byStem.get(moduleStem(path))?.delete(path);
     for (const d of old.definitions) {
       const list = this.byName.get(d.name);
       if (!list) continue;

@@ -41,3 +41,17 @@ export function definitionSnippets(path: string, text: string, tags: FileTags): 
   }
   return out;
 }
+
+/** Cuts one definition's prompt text from a file's lines (see definitionSnippets for the rule). */
+export function snippetOf(def: LocatedDefinition, lineCount: number, lines: (from: number, to: number) => string): IndexedDefinition {
+  const start = Math.max(0, Math.min(def.startLine, lineCount - 1));
+  const end = Math.max(start, Math.min(def.endLine, lineCount - 1));
+  if (end - start + 1 <= MAX_WHOLE_LINES) {
+    const whole = lines(start, end);
+    if (whole.length <= MAX_WHOLE_CHARS) return { ...def, text: whole, textStartLine: start, textEndLine: end, whole: true };
+  }
+  const sigEnd = Math.max(start, Math.min(def.signatureEndLine, end, start + MAX_WHOLE_LINES));
+  let sig = lines(start, sigEnd);
+  if (sig.length > MAX_SIGNATURE_CHARS) sig = `${sig.slice(0, MAX_SIGNATURE_CHARS)}…`;
+  return { ...def, text: sig, textStartLine: start, textEndLine: sigEnd, whole: false };
+}

@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../core/log';
 import { RepoIndex, type IndexedFile } from '../../core/index/repoIndex';
-import { definitionSnippets, type IndexedDefinition } from '../../core/index/snippets';
+import { snippetOf, type IndexedDefinition, type LocatedDefinition } from '../../core/index/snippets';
 import type { FileTags, LanguageId } from '../../core/index/tags';
 import { looksBinary } from '../fs/readText';
 import { languageForPath } from '../treesitter/languages';
@@ -18,7 +18,7 @@ import { isSecretPath, walkWorkspace, type WalkedFile } from './walk';
 /** Bump when queries or the extracted data change: the persistent cache is then discarded. */
 export const INDEX_FORMAT_VERSION = 'tags-1';
 export const MAX_INDEXED_BYTES = 1024 * 1024;
-const SNIPPET_FILES_CACHED = 512;
+const LINE_CACHE_FILES = 256;
 
 export interface IndexStats {
   readonly files: number;
@@ -50,7 +50,7 @@ export class IndexService {
   private readonly meta = new Map<string, Entry>();
   /** Unsaved editor text by path: snippets come from it rather than from the disk. */
   private readonly buffers = new Map<string, string>();
-  private readonly snippetCache = new Map<string, readonly IndexedDefinition[]>();
+  private readonly lineCache = new Map<string, FileLines>();
   private building: Promise<IndexStats> | undefined;
   private disposed = false;
 
@@ -133,14 +133,14 @@ export class IndexService {
     if (!language || this.disposed || text.length > MAX_INDEXED_BYTES) return;
     const tags = await this.pool.parseText(path, language, text);
     this.buffers.set(path, text);
-    this.snippetCache.delete(path);
+    this.lineCache.delete(path);
     this.index.upsert(toIndexedFile(path, language, text.length, Date.now(), tags));
   }
 
   removeFile(path: string): void {
     this.meta.delete(path);
     this.buffers.delete(path);
-    this.snippetCache.delete(path);
+    this.lineCache.delete(path);
     this.index.remove(path);
   }
 
@@ -151,14 +151,18 @@ export class IndexService {
   }
 
   /**
-   * The prompt-ready definitions of an indexed file, read and cut on first use. Never for a
-   * secret-looking path, and never for a file that has become binary or too large.
+   * A definition with its prompt-ready text, cut from the file on demand through a cached line
+   * index. Never for a secret-looking path, nor for a file that has become binary or too large.
    */
-  snippets(path: string): readonly IndexedDefinition[] | undefined {
-    const cached = this.snippetCache.get(path);
+  snippet(def: LocatedDefinition): IndexedDefinition | undefined {
+    const lines = this.linesOf(def.path);
+    return lines ? snippetOf(def, lines.count, lines.slice) : undefined;
+  }
+
+  private linesOf(path: string): FileLines | undefined {
+    const cached = this.lineCache.get(path);
     if (cached) return cached;
-    const f = this.index.file(path);
-    if (!f || isSecretPath(path)) return undefined;
+    if (!this.index.file(path) || isSecretPath(path)) return undefined;
     let text = this.buffers.get(path);
     if (text === undefined) {
       try {
@@ -171,10 +175,10 @@ export class IndexService {
         return undefined;
       }
     }
-    const snippets = definitionSnippets(path, text, { language: f.language, definitions: f.definitions, references: [], imports: f.imports });
-    if (this.snippetCache.size >= SNIPPET_FILES_CACHED) this.snippetCache.delete(this.snippetCache.keys().next().value as string);
-    this.snippetCache.set(path, snippets);
-    return snippets;
+    const lines = fileLines(text);
+    if (this.lineCache.size >= LINE_CACHE_FILES) this.lineCache.delete(this.lineCache.keys().next().value as string);
+    this.lineCache.set(path, lines);
+    return lines;
   }
 
   async dispose(): Promise<void> {
@@ -184,9 +188,25 @@ export class IndexService {
 
   private accept(path: string, e: Entry): void {
     this.meta.set(path, e);
-    this.snippetCache.delete(path);
+    this.lineCache.delete(path);
     this.index.upsert(toIndexedFile(path, e.tags.language, e.size, e.mtimeMs, e.tags));
   }
+}
+
+interface FileLines {
+  readonly count: number;
+  readonly slice: (from: number, to: number) => string;
+}
+
+/** Line starts indexed once; slicing a range of lines then costs only that range. */
+function fileLines(raw: string): FileLines {
+  const text = raw.includes('\r\n') ? raw.replace(/\r\n/g, '\n') : raw;
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return {
+    count: starts.length,
+    slice: (from, to) => text.slice(starts[from], to + 1 < starts.length ? starts[to + 1] - 1 : text.length),
+  };
 }
 
 /** Only languages with a grammar, and never a file that looks like a secret. */

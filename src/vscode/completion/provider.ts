@@ -7,6 +7,7 @@ import type { CompletionEngine } from '../../core/completion/engine';
 import type { Logger } from '../../core/log';
 import type { ModelRuntime } from '../runtime';
 import { cursorSlice, indentUnitFor } from './cursor';
+import { isSecretPath } from '../../node/index/walk';
 
 export class HearthInlineCompletionProvider implements vscode.InlineCompletionItemProvider {
   paused = false;
@@ -28,6 +29,8 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
       if (!manual && (this.paused || !completionEnabledFor(this.runtime.config, document.languageId))) return undefined;
       // While the suggest widget is open its item wins; a second suggestion would fight it.
       if (context.selectedCompletionInfo) return undefined;
+      // A file that looks like a secret (.env*, keys, certificates) never enters a prompt.
+      if (isSecretPath(vscode.workspace.asRelativePath(document.uri, false).replace(/\\/g, '/'))) return undefined;
       const state = this.runtime.monitor.state.kind;
       if (state === 'unreachable' || state === 'modelMissing') return undefined;
 

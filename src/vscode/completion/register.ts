@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS } from '../../core/completion/engine';
 import type { Logger } from '../../core/log';
+import { NO_CONTEXT, type ContextProvider } from '../../core/completion/types';
 import { COMMANDS, CONTEXT_PAUSED } from '../ids';
 import type { ModelRuntime } from '../runtime';
 import type { CompletionStatus } from '../statusBar';
@@ -10,7 +11,7 @@ import { HearthInlineCompletionProvider } from './provider';
 
 const PAUSED_KEY = 'hearth.completionsPaused';
 
-export function registerInlineCompletions(context: vscode.ExtensionContext, runtime: ModelRuntime, logger: Logger): CompletionStatus {
+export function registerInlineCompletions(context: vscode.ExtensionContext, runtime: ModelRuntime, logger: Logger, repoContext: ContextProvider = NO_CONTEXT): CompletionStatus {
   const changed = new vscode.EventEmitter<void>();
   let slowMs: number | undefined;
   let latencySub: { dispose(): void } | undefined;
@@ -21,7 +22,7 @@ export function registerInlineCompletions(context: vscode.ExtensionContext, runt
     latencySub?.dispose();
     engine = new CompletionEngine({
       session: () => runtime.service.session('completion'),
-      context: { contextFor: async () => [] },
+      context: repoContext,
       logger,
       settings: { ...DEFAULT_COMPLETION_SETTINGS, contextTokens: runtime.config.completionContextTokens },
     });

@@ -1,0 +1,103 @@
+// The repository index in the editor: built in the background after activation (status bar
+// progress, cancellable), kept current from file events and from the active editor's unsaved
+// text, and offered to completions as their repository context. A failing index never blocks
+// completions: they simply get no repository context.
+import * as vscode from 'vscode';
+import { IndexContextProvider } from '../../core/index/contextProvider';
+import type { ContextProvider } from '../../core/completion/types';
+import type { Logger } from '../../core/log';
+import { TokenEstimator } from '../../core/model/tokens';
+import { IndexService } from '../../node/index/indexService';
+import { COMMANDS } from '../ids';
+
+const BUFFER_DEBOUNCE_MS = 400;
+
+export interface IndexFeature {
+  readonly context: ContextProvider;
+}
+
+export function registerIndex(context: vscode.ExtensionContext, logger: Logger): IndexFeature {
+  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+  if (!folder) return { context: { contextFor: async () => [] } };
+  const root = folder.uri.fsPath;
+  const cacheFile = context.storageUri ? vscode.Uri.joinPath(context.storageUri, 'index-cache.json').fsPath : undefined;
+  if (context.storageUri) void vscode.workspace.fs.createDirectory(context.storageUri).then(undefined, () => undefined);
+
+  let report: ((done: number, total: number) => void) | undefined;
+  const service = new IndexService({ root, cacheFile, logger, onProgress: (d, t) => report?.(d, t) });
+  const estimator = new TokenEstimator();
+  const provider = new IndexContextProvider(service.index, { estimate: (t) => estimator.estimate(t), snippet: (d) => service.snippet(d) });
+  let cancel: AbortController | undefined;
+
+  const build = () => {
+    cancel?.abort();
+    const controller = new AbortController();
+    cancel = controller;
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Hearth: indexing' }, async (progress) => {
+      let last = 0;
+      report = (done, total) => {
+        const pct = total ? Math.floor((done / total) * 100) : 100;
+        if (pct !== last) progress.report({ message: `${pct}% (${done}/${total} files)` });
+        last = pct;
+      };
+      try {
+        await service.build(controller.signal);
+      } catch (e) {
+        logger.error(`Indexing failed: ${e instanceof Error ? e.message : String(e)}. Completions continue without repository context.`);
+      } finally {
+        report = undefined;
+      }
+    });
+  };
+
+  const rel = (uri: vscode.Uri): string | undefined => {
+    if (uri.scheme !== 'file') return undefined;
+    const r = vscode.workspace.asRelativePath(uri, false);
+    return r === uri.fsPath ? undefined : r.replace(/\\/g, '/');
+  };
+  const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  const later = (key: string, ms: number, fn: () => Promise<void> | void) => {
+    clearTimeout(pending.get(key));
+    pending.set(key, setTimeout(() => {
+      pending.delete(key);
+      Promise.resolve(fn()).catch((e) => logger.warn(`Index update of ${key} failed: ${String(e)}`));
+    }, ms));
+  };
+
+  const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
+  const onChanged = (uri: vscode.Uri) => { const p = rel(uri); if (p) later(p, 100, () => service.updateFile(p)); };
+  const onDeleted = (uri: vscode.Uri) => {
+    const p = rel(uri);
+    if (!p) return;
+    // A deleted folder arrives as one event: drop everything below it too.
+    for (const q of [...service.index.paths()]) if (q === p || q.startsWith(`${p}/`)) service.removeFile(q);
+  };
+
+  context.subscriptions.push(
+    watcher,
+    watcher.onDidCreate(onChanged),
+    watcher.onDidChange(onChanged),
+    watcher.onDidDelete(onDeleted),
+    vscode.workspace.onDidRenameFiles((e) => {
+      for (const f of e.files) {
+        const from = rel(f.oldUri);
+        const to = rel(f.newUri);
+        if (from && to) {
+          service.renameFile(from, to);
+          later(to, 100, () => service.updateFile(to));
+        }
+      }
+    }),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      const p = rel(e.document.uri);
+      if (!p || e.document !== vscode.window.activeTextEditor?.document || e.contentChanges.length === 0) return;
+      later(`buffer:${p}`, BUFFER_DEBOUNCE_MS, () => service.updateBuffer(p, e.document.getText()));
+    }),
+    vscode.commands.registerCommand(COMMANDS.reindex, () => build()),
+    vscode.commands.registerCommand(COMMANDS.cancelIndexing, () => { cancel?.abort(); logger.info('Indexing cancelled.'); }),
+    { dispose: () => { cancel?.abort(); for (const t of pending.values()) clearTimeout(t); void service.dispose(); } },
+  );
+  // Let the editor finish starting first: indexing is background work.
+  setTimeout(build, 500);
+  return { context: provider };
+}
