@@ -13,6 +13,8 @@ const TITLES: Record<keyof typeof COMMANDS, string> = {
   statusMenu: 'Show Status Menu',
   togglePause: 'Pause or Resume Inline Completions',
   triggerCompletion: 'Trigger Inline Completion',
+  reindex: 'Rebuild Repository Index',
+  cancelIndexing: 'Cancel Indexing',
 };
 
 export function contributes(): Record<string, unknown> {
