@@ -13,6 +13,8 @@ export interface IndexedFile {
   readonly definitions: readonly LocatedDefinition[];
   /** Referenced name → how often. */
   readonly references: ReadonlyMap<string, number>;
+  /** Referenced name → the 0-based lines where it is used (for callers). */
+  readonly referenceLines?: ReadonlyMap<string, readonly number[]>;
   readonly imports: readonly ImportSpec[];
 }
 
@@ -33,6 +35,8 @@ const RANK_CACHE = 16;
 export class RepoIndex {
   private readonly files = new Map<string, IndexedFile>();
   private readonly byName = new Map<string, LocatedDefinition[]>();
+  /** Name → files that use it. */
+  private readonly usedBy = new Map<string, Set<string>>();
   /** Module stem (file name without extension; the folder's name for index/__init__/mod files) → paths. */
   private readonly byStem = new Map<string, Set<string>>();
   private version = 0;
@@ -62,6 +66,11 @@ export class RepoIndex {
   upsert(file: IndexedFile): void {
     this.removeContributions(file.path);
     this.files.set(file.path, file);
+    for (const name of file.references.keys()) {
+      let users = this.usedBy.get(name);
+      if (!users) this.usedBy.set(name, (users = new Set()));
+      users.add(file.path);
+    }
     const stem = moduleStem(file.path);
     let set = this.byStem.get(stem);
     if (!set) this.byStem.set(stem, (set = new Set()));
@@ -105,6 +114,11 @@ export class RepoIndex {
   /** Paths whose module stem is `stem` ('geo' for src/geo.ts and for src/geo/index.ts). */
   pathsWithStem(stem: string): ReadonlySet<string> {
     return this.byStem.get(stem) ?? EMPTY;
+  }
+
+  /** Files that use a name. */
+  filesUsing(name: string): ReadonlySet<string> {
+    return this.usedBy.get(name) ?? EMPTY;
   }
 
   definitionsNamed(name: string): readonly LocatedDefinition[] {
@@ -185,6 +199,7 @@ export class RepoIndex {
     const old = this.files.get(path);
     if (!old) return;
     this.byStem.get(moduleStem(path))?.delete(path);
+    for (const name of old.references.keys()) this.usedBy.get(name)?.delete(path);
     for (const d of old.definitions) {
       const list = this.byName.get(d.name);
       if (!list) continue;

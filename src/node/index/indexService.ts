@@ -159,6 +159,14 @@ export class IndexService {
     return lines ? snippetOf(def, lines.count, lines.slice) : undefined;
   }
 
+  /** Lines `from`..`to` (0-based, inclusive) of an indexed file; undefined when unreadable or a secret. */
+  lines(path: string, from: number, to: number): string | undefined {
+    const lines = this.linesOf(path);
+    if (!lines) return undefined;
+    const a = Math.max(0, Math.min(from, lines.count - 1));
+    return lines.slice(a, Math.max(a, Math.min(to, lines.count - 1)));
+  }
+
   private linesOf(path: string): FileLines | undefined {
     const cached = this.lineCache.get(path);
     if (cached) return cached;
@@ -217,6 +225,12 @@ export function indexable(path: string): LanguageId | undefined {
 
 export function toIndexedFile(path: string, language: LanguageId, size: number, mtimeMs: number, tags: FileTags): IndexedFile {
   const references = new Map<string, number>();
-  for (const r of tags.references) references.set(r.name, (references.get(r.name) ?? 0) + 1);
-  return { path, language, size, mtimeMs, definitions: tags.definitions.map((d) => ({ ...d, path })), references, imports: tags.imports };
+  const referenceLines = new Map<string, number[]>();
+  for (const r of tags.references) {
+    references.set(r.name, (references.get(r.name) ?? 0) + 1);
+    const lines = referenceLines.get(r.name);
+    if (!lines) referenceLines.set(r.name, [r.line]);
+    else if (lines[lines.length - 1] !== r.line) lines.push(r.line);
+  }
+  return { path, language, size, mtimeMs, definitions: tags.definitions.map((d) => ({ ...d, path })), references, referenceLines, imports: tags.imports };
 }
