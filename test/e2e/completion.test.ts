@@ -53,13 +53,6 @@ describe('e2e: inline completions', () => {
     copy.querySelectorAll('[class*="ghost-text"]').forEach((g: { remove(): void }) => g.remove());
     return copy.textContent ?? '';
   })).replace(/\u00a0/g, ' ');
-  async function goTo(line: number) {
-    const { page } = s();
-    await page.keyboard.press('Control+G');
-    await page.keyboard.type(String(line));
-    await page.keyboard.press('Enter');
-    await page.keyboard.press('End');
-  }
   async function typeSlowly(text: string) {
     for (const ch of text) await s().page.keyboard.type(ch, { delay: 60 });
   }
@@ -68,7 +61,7 @@ describe('e2e: inline completions', () => {
     await withFailureScreenshot(s(), 'completion-accept', async () => {
       const { page } = s();
       await s().openFile('src/math.ts');
-      await goTo(2);
+      await s().goToLine(2);
       await typeSlowly('return ');
       await waitGhost('a + b;');
       await s().screenshot('ghost-text');
@@ -101,7 +94,7 @@ describe('e2e: inline completions', () => {
   it('Escape dismisses the suggestion', { timeout: 60_000 }, async () => {
     await withFailureScreenshot(s(), 'completion-escape', async () => {
       const { page } = s();
-      await goTo(5);
+      await s().goToLine(5);
       await typeSlowly('const answer = ');
       await waitGhost('42;');
       await page.keyboard.press('Escape');

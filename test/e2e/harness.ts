@@ -62,6 +62,8 @@ export interface EditorSession {
   waitForStatusBar(item: Locator, predicate: (s: StatusBarState) => boolean, timeoutMs?: number): Promise<StatusBarState>;
   /** Opens a workspace file through Quick Open and waits for its editor. */
   openFile(relPath: string): Promise<void>;
+  /** Go to a 1-based line of the active editor and put the cursor at its end. */
+  goToLine(line: number): Promise<void>;
   /** The rows of the open QuickPick. */
   quickPickRows(): Locator;
   /** Waits for the QuickPick and returns the labels of its rendered rows. */
@@ -441,6 +443,12 @@ export async function startEditor(opts: StartEditorOptions): Promise<EditorSessi
         await page.keyboard.press('Enter');
         await page.locator(`.tabs-container .tab.active[data-resource-name="${base}"]`).waitFor({ state: 'visible' });
         await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible' });
+      },
+      async goToLine(line: number): Promise<void> {
+        await page.keyboard.press('Control+G');
+        await page.keyboard.type(String(line));
+        await page.keyboard.press('Enter');
+        await page.keyboard.press('End');
       },
       quickPickRows,
       async quickPickLabels(): Promise<string[]> {

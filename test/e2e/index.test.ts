@@ -39,13 +39,6 @@ describe('e2e: repository index feeds completions', () => {
     return editor;
   };
   const prompts = () => fake.requests.filter((r) => r.path === '/api/generate' && typeof r.body?.prompt === 'string').map((r) => r.body.prompt as string);
-  async function goTo(line: number) {
-    const { page } = s();
-    await page.keyboard.press('Control+G');
-    await page.keyboard.type(String(line));
-    await page.keyboard.press('Enter');
-    await page.keyboard.press('End');
-  }
   /** Types a fresh statement start and waits for the request it causes; returns that prompt. */
   async function promptAfterTyping(text: string): Promise<string> {
     const before = prompts().length;
@@ -57,7 +50,7 @@ describe('e2e: repository index feeds completions', () => {
   it('a completion prompt carries the definition imported from another file', { timeout: 120_000 }, async () => {
     await withFailureScreenshot(s(), 'index-context', async () => {
       await s().openFile('src/use.ts');
-      await goTo(4);
+      await s().goToLine(4);
       // The index builds in the background: type until a prompt carries the context.
       let prompt = '';
       await waitUntil(async () => {

@@ -3,6 +3,7 @@
 // (2) the definitions they use from other files, (3) their callers, (4) an outline of the
 // repository's highest-ranked symbols, until the budget (the window minus an output reserve) is
 // spent. Deterministic for the same index and input.
+import type { ContextSnippet } from '../completion/types';
 import type { RepoIndex } from './repoIndex';
 import type { IndexedDefinition, LocatedDefinition } from './snippets';
 
@@ -15,14 +16,9 @@ export interface PackRange {
 
 export type PackedKind = 'enclosing' | 'used' | 'caller' | 'outline';
 
-export interface PackedItem {
+/** A packed piece of context: a ContextSnippet whose kind says why it was packed. */
+export interface PackedItem extends Omit<ContextSnippet, 'kind'> {
   readonly kind: PackedKind;
-  readonly path: string;
-  readonly startLine: number;
-  readonly endLine: number;
-  readonly symbol?: string;
-  readonly text: string;
-  readonly tokens: number;
 }
 
 export interface PackSources {
