@@ -33,6 +33,11 @@ describe('e2e: inline completions', () => {
       workspaceFiles: { 'src/math.ts': 'export function add(a: number, b: number): number {\n  \n}\n\n' },
     });
     await editor.statusBarItem(EXTENSION_ID, 'hearth.status').filter({ hasText: 'gemma4:e4b' }).first().waitFor({ timeout: 45_000 });
+    // Let the first index build (worker threads loading grammars) finish before measuring typing:
+    // it starts shortly after activation and may be over before we look.
+    const indexing = () => editor!.page.getByText('Hearth: indexing').count();
+    await waitUntil(async () => (await indexing()) > 0, 3_000, 'indexing to start').catch(() => undefined);
+    await waitUntil(async () => (await indexing()) === 0, 30_000, 'the initial index build to finish');
   }, { timeout: 420_000 });
 
   after(async () => {
@@ -46,7 +51,16 @@ describe('e2e: inline completions', () => {
   };
   const generates = () => fake.requests.filter((r) => r.path === '/api/generate' && r.body?.prompt).length;
   const ghost = async () => (await s().page.locator('.ghost-text-decoration, .ghost-text-decoration-preview').allTextContents()).join('').replace(/\u00a0/g, ' ');
-  const waitGhost = (want: string, ms = 20_000) => waitUntil(async () => (await ghost()) === want, ms, `ghost text "${want}"`);
+  /** Waits for a ghost text; on timeout says what the server saw, so a failure explains itself. */
+  const waitGhost = async (want: string, ms = 20_000) => {
+    try {
+      await waitUntil(async () => (await ghost()) === want, ms, `ghost text "${want}"`);
+    } catch (e) {
+      const gens = fake.requests.filter((r) => r.path === '/api/generate' && r.body?.prompt);
+      const seen = gens.slice(-4).map((r) => `#${r.id} …${JSON.stringify(String(r.body.prompt).slice(-40))} status=${r.status} closed=${r.clientClosedAt !== undefined}`);
+      throw new Error(`${(e as Error).message}; shown: ${JSON.stringify(await ghost())}; ${gens.length} generate requests, last: ${seen.join(' | ') || 'none'}`);
+    }
+  };
   // The document's text on a line: the rendered line minus the inline ghost-text spans.
   const lineText = async (n: number) => (await s().page.locator('.monaco-editor .view-line').nth(n - 1).evaluate((el) => {
     const copy = el.cloneNode(true) as typeof el;
