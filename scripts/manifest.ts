@@ -3,7 +3,7 @@
 // edits one without running this.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SETTINGS } from '../src/core/config';
-import { COMMANDS, CONTEXT_PAUSED } from '../src/vscode/ids';
+import { COMMANDS } from '../src/vscode/ids';
 
 const TITLES: Record<keyof typeof COMMANDS, string> = {
   selectModel: 'Select Model',
@@ -44,8 +44,6 @@ export function contributes(): Record<string, unknown> {
     configuration: { title: 'Hearth', properties },
   };
 }
-
-export const PAUSED_CONTEXT_KEY = CONTEXT_PAUSED;
 
 if (process.argv[1]?.endsWith('manifest.ts')) {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8'));

@@ -39,9 +39,13 @@ export class TextLines {
   }
 
   lineText(line: number): string {
-    const start = this.starts[line];
-    const end = line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.text.length;
-    return this.text.slice(start, end);
+    return this.range(line, line);
+  }
+
+  /** Lines `from`..`to` (0-based, inclusive, within the document), joined by '\n'. */
+  range(from: number, to: number): string {
+    const end = to + 1 < this.starts.length ? this.starts[to + 1] - 1 : this.text.length;
+    return this.text.slice(this.starts[from], end);
   }
 
   /** The same bounded slice the editor adapter takes from a document (src/vscode/completion/cursor.ts). */

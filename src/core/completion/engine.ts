@@ -114,8 +114,7 @@ export class CompletionEngine {
   async complete(req: CompletionRequest): Promise<CompletionOutcome> {
     const t0 = this.now();
     const { cursor } = req;
-    const done = (o: Omit<CompletionOutcome, 'timings'>, extra: { toRequest?: number; afterStream?: number } = {}): CompletionOutcome =>
-      ({ ...o, timings: { ...extra, total: this.now() - t0 } });
+    const done = (o: Omit<CompletionOutcome, 'timings'>): CompletionOutcome => ({ ...o, timings: { total: this.now() - t0 } });
 
     const gate = shouldComplete(cursor);
     if (!gate.ok) return done({ reason: gate.reason });

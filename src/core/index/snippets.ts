@@ -25,24 +25,11 @@ export interface IndexedDefinition extends LocatedDefinition {
 
 export function definitionSnippets(path: string, text: string, tags: FileTags): IndexedDefinition[] {
   const lines = text.split(/\r?\n/);
-  const out: IndexedDefinition[] = [];
-  for (const d of tags.definitions) {
-    const start = Math.max(0, Math.min(d.startLine, lines.length - 1));
-    const end = Math.max(start, Math.min(d.endLine, lines.length - 1));
-    const whole = lines.slice(start, end + 1).join('\n');
-    if (end - start + 1 <= MAX_WHOLE_LINES && whole.length <= MAX_WHOLE_CHARS) {
-      out.push({ ...d, path, text: whole, textStartLine: start, textEndLine: end, whole: true });
-      continue;
-    }
-    const sigEnd = Math.max(start, Math.min(d.signatureEndLine, end));
-    let sig = lines.slice(start, sigEnd + 1).join('\n');
-    if (sig.length > MAX_SIGNATURE_CHARS) sig = `${sig.slice(0, MAX_SIGNATURE_CHARS)}…`;
-    out.push({ ...d, path, text: sig, textStartLine: start, textEndLine: sigEnd, whole: false });
-  }
-  return out;
+  const slice = (from: number, to: number) => lines.slice(from, to + 1).join('\n');
+  return tags.definitions.map((d) => snippetOf({ ...d, path }, lines.length, slice));
 }
 
-/** Cuts one definition's prompt text from a file's lines (see definitionSnippets for the rule). */
+/** Cuts one definition's prompt text from a file's lines: whole when small, else its signature. */
 export function snippetOf(def: LocatedDefinition, lineCount: number, lines: (from: number, to: number) => string): IndexedDefinition {
   const start = Math.max(0, Math.min(def.startLine, lineCount - 1));
   const end = Math.max(start, Math.min(def.endLine, lineCount - 1));

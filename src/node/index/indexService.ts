@@ -2,14 +2,14 @@
 // mtime are unchanged, parse the rest in worker threads), then updates one file at a time on save,
 // create, delete, rename and on the unsaved buffer of the active file. Parsing never runs on the
 // caller's thread, and the cache is saved so the next start is warm.
-import { readFileSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../core/log';
 import { RepoIndex, type IndexedFile } from '../../core/index/repoIndex';
 import { snippetOf, type IndexedDefinition, type LocatedDefinition } from '../../core/index/snippets';
 import type { FileTags, LanguageId } from '../../core/index/tags';
-import { looksBinary } from '../fs/readText';
+import { readTextFileSync } from '../fs/readText';
+import { TextLines } from '../../core/completion/cursorText';
 import { languageForPath } from '../treesitter/languages';
 import { ParsePool } from './parsePool';
 import { TagsCache } from './tagsCache';
@@ -50,7 +50,7 @@ export class IndexService {
   private readonly meta = new Map<string, Entry>();
   /** Unsaved editor text by path: snippets come from it rather than from the disk. */
   private readonly buffers = new Map<string, string>();
-  private readonly lineCache = new Map<string, FileLines>();
+  private readonly lineCache = new Map<string, TextLines>();
   private building: Promise<IndexStats> | undefined;
   private disposed = false;
 
@@ -156,34 +156,30 @@ export class IndexService {
    */
   snippet(def: LocatedDefinition): IndexedDefinition | undefined {
     const lines = this.linesOf(def.path);
-    return lines ? snippetOf(def, lines.count, lines.slice) : undefined;
+    return lines ? snippetOf(def, lines.lineCount, (from, to) => lines.range(from, to)) : undefined;
   }
 
   /** Lines `from`..`to` (0-based, inclusive) of an indexed file; undefined when unreadable or a secret. */
   lines(path: string, from: number, to: number): string | undefined {
     const lines = this.linesOf(path);
     if (!lines) return undefined;
-    const a = Math.max(0, Math.min(from, lines.count - 1));
-    return lines.slice(a, Math.max(a, Math.min(to, lines.count - 1)));
+    const a = Math.max(0, Math.min(from, lines.lineCount - 1));
+    return lines.range(a, Math.max(a, Math.min(to, lines.lineCount - 1)));
   }
 
-  private linesOf(path: string): FileLines | undefined {
+  private linesOf(path: string): TextLines | undefined {
     const cached = this.lineCache.get(path);
     if (cached) return cached;
     if (!this.index.file(path) || isSecretPath(path)) return undefined;
     let text = this.buffers.get(path);
     if (text === undefined) {
       try {
-        const abs = join(this.opts.root, path);
-        if (statSync(abs).size > MAX_INDEXED_BYTES) return undefined;
-        const buf = readFileSync(abs);
-        if (looksBinary(buf)) return undefined;
-        text = buf.toString('utf8');
+        text = readTextFileSync(join(this.opts.root, path), MAX_INDEXED_BYTES);
       } catch {
         return undefined;
       }
     }
-    const lines = fileLines(text);
+    const lines = new TextLines(text);
     if (this.lineCache.size >= LINE_CACHE_FILES) this.lineCache.delete(this.lineCache.keys().next().value as string);
     this.lineCache.set(path, lines);
     return lines;
@@ -199,22 +195,6 @@ export class IndexService {
     this.lineCache.delete(path);
     this.index.upsert(toIndexedFile(path, e.tags.language, e.size, e.mtimeMs, e.tags));
   }
-}
-
-interface FileLines {
-  readonly count: number;
-  readonly slice: (from: number, to: number) => string;
-}
-
-/** Line starts indexed once; slicing a range of lines then costs only that range. */
-function fileLines(raw: string): FileLines {
-  const text = raw.includes('\r\n') ? raw.replace(/\r\n/g, '\n') : raw;
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return {
-    count: starts.length,
-    slice: (from, to) => text.slice(starts[from], to + 1 < starts.length ? starts[to + 1] - 1 : text.length),
-  };
 }
 
 /** Only languages with a grammar, and never a file that looks like a secret. */

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FileTags, LanguageId } from '../../core/index/tags';
-import { looksBinary } from '../fs/readText';
+import { decodeText } from '../fs/readText';
 import { extractTags } from '../treesitter/extract';
 import { GrammarLoader, type GrammarPaths } from '../treesitter/loader';
 
@@ -83,8 +83,7 @@ async function parseBatch(batch: number, files: readonly BatchFile[]): Promise<v
       const buf = readFileSync(abs);
       bytes = buf.length;
       if (buf.length > init.maxFileBytes) throw new Error(`grew to ${buf.length} bytes, over the ${init.maxFileBytes}-byte limit`);
-      if (looksBinary(buf)) throw new Error('looks binary (NUL bytes)');
-      const tags = await parse(abs, language, decode(buf));
+      const tags = await parse(abs, language, decodeText(abs, buf));
       send({ kind: 'file', batch, index, bytes, tags });
     } catch (e) {
       send({ kind: 'file', batch, index, bytes, error: errorText(e) });
@@ -119,11 +118,6 @@ async function injectFault(abs: string, f: WorkerFaults): Promise<void> {
   // Blocks the thread, as a parser stuck in a loop would.
   if (f.hangOn && abs.includes(f.hangOn)) for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
   if (f.throwOn && abs.includes(f.throwOn)) throw new Error(`planted parser error on ${abs}`);
-}
-
-function decode(buf: Buffer): string {
-  const text = buf.toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 function errorText(e: unknown): string {
