@@ -56,15 +56,19 @@ describe('definition snippets', () => {
 });
 
 describe('RepoIndex', () => {
-  it('symbol table follows upserts, removals and renames', () => {
+  it('symbol table follows upserts, removals and renames (a rename is a removal and an upsert)', () => {
     const idx = sample();
     assert.equal(idx.definitionsNamed('distance').length, 2);
     const rev = idx.revision;
     idx.remove('lib/strings.ts');
     assert.equal(idx.definitionsNamed('distance').length, 1);
     assert.deepEqual([...idx.changedSince(rev)!], ['lib/strings.ts']);
-    idx.rename('src/geo.ts', 'src/geometry.ts');
+    idx.remove('src/geo.ts');
+    idx.upsert(indexed('src/geometry.ts', GEO, [def('Point', 'interface', 0, 3, 0), def('distance', 'function', 5, 7, 5)], { Point: 2, Math: 1 }));
     assert.deepEqual(idx.definitionsNamed('Point').map((d) => d.path), ['src/geometry.ts']);
+    assert.deepEqual([...idx.pathsWithStem('geometry')], ['src/geometry.ts']);
+    assert.equal(idx.pathsWithStem('geo').size, 0);
+    assert.deepEqual([...idx.filesUsing('Math')], ['src/geometry.ts']);
     assert.equal(idx.file('src/geo.ts'), undefined);
     idx.upsert(indexed('src/geometry.ts', GEO, [def('Point', 'interface', 0, 3)], {}));
     assert.equal(idx.definitionsNamed('Point').length, 1, 're-indexing a file replaces its definitions');

@@ -104,13 +104,6 @@ export class RepoIndex {
     if (this.changes.length > 512) this.changes.splice(0, this.changes.length - 512);
   }
 
-  rename(from: string, to: string): void {
-    const f = this.files.get(from);
-    if (!f) return;
-    this.remove(from);
-    this.upsert({ ...f, path: to, definitions: f.definitions.map((d) => ({ ...d, path: to })) });
-  }
-
   /** Paths whose module stem is `stem` ('geo' for src/geo.ts and for src/geo/index.ts). */
   pathsWithStem(stem: string): ReadonlySet<string> {
     return this.byStem.get(stem) ?? EMPTY;

@@ -2,7 +2,6 @@
 // mtime are unchanged, parse the rest in worker threads), then updates one file at a time on save,
 // create, delete, rename and on the unsaved buffer of the active file. Parsing never runs on the
 // caller's thread, and the cache is saved so the next start is warm.
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../core/log';
 import { RepoIndex, type IndexedFile } from '../../core/index/repoIndex';
@@ -13,7 +12,7 @@ import { TextLines } from '../../core/completion/cursorText';
 import { languageForPath } from '../treesitter/languages';
 import { ParsePool } from './parsePool';
 import { TagsCache } from './tagsCache';
-import { isSecretPath, walkWorkspace, type WalkedFile } from './walk';
+import { examinePath, isSecretPath, walkWorkspace, type WalkedFile } from './walk';
 
 /** Bump when queries or the extracted data change: the persistent cache is then discarded. */
 export const INDEX_FORMAT_VERSION = 'tags-1';
@@ -110,27 +109,27 @@ export class IndexService {
     return stats;
   }
 
-  /** A file was saved or created (root-relative path). */
+  /**
+   * A file was saved, created or changed on disk (root-relative path). It goes through the same
+   * gate as a full walk, so an ignored file never enters the index by way of an editor event.
+   */
   async updateFile(path: string): Promise<void> {
-    const language = indexable(path);
-    if (!language || this.disposed) return;
-    const abs = join(this.opts.root, path);
-    const st = await stat(abs).catch(() => undefined);
-    if (!st || !st.isFile() || st.size > MAX_INDEXED_BYTES) {
+    if (this.disposed || !indexable(path)) return;
+    const file = await examinePath({ root: this.opts.root, path, maxFileBytes: MAX_INDEXED_BYTES });
+    if (!file) {
       this.removeFile(path);
       return;
     }
-    const file: WalkedFile = { path, abs, size: st.size, mtimeMs: st.mtimeMs, language };
     this.buffers.delete(path);
     await this.pool.parseFiles([file], (_f, result) => {
       if (result.tags) this.accept(path, { size: file.size, mtimeMs: file.mtimeMs, tags: result.tags });
     });
   }
 
-  /** The unsaved text of the active editor. */
+  /** The unsaved text of the active editor: refreshes a file the index admitted, never adds one. */
   async updateBuffer(path: string, text: string): Promise<void> {
     const language = indexable(path);
-    if (!language || this.disposed || text.length > MAX_INDEXED_BYTES) return;
+    if (!language || this.disposed || text.length > MAX_INDEXED_BYTES || !this.meta.has(path)) return;
     const tags = await this.pool.parseText(path, language, text);
     this.buffers.set(path, text);
     this.lineCache.delete(path);
@@ -144,10 +143,10 @@ export class IndexService {
     this.index.remove(path);
   }
 
-  renameFile(from: string, to: string): void {
-    const m = this.meta.get(from);
+  /** The new name goes through the gate like any new file (it may now be ignored). */
+  async renameFile(from: string, to: string): Promise<void> {
     this.removeFile(from);
-    if (m && indexable(to)) this.accept(to, m);
+    await this.updateFile(to);
   }
 
   /**

@@ -92,6 +92,54 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
   return { files, skipped: filter.skipped };
 }
 
+/**
+ * One root-relative path through the same gate as a full walk: what the editor's file events and
+ * saves ask about. Undefined when a walk would not list it: ignored by git, by a .gitignore (in a
+ * folder that is not a git work tree) or by .hearthignore, under dependency or build folders, a
+ * secret, too large, binary, a link out of the root, or a language without a grammar.
+ */
+export async function examinePath(opts: { root: string; path: string; maxFileBytes?: number; gitTimeoutMs?: number }): Promise<WalkedFile | undefined> {
+  const { root, path } = opts;
+  if (isSecretPath(path) || !languageForPath(path)) return undefined;
+  const filter = new FileFilter(root, await realpath(root), opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    await readIgnoreFile(join(root, '.hearthignore')), undefined);
+  const parts = path.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const dir = parts.slice(0, i).join('/');
+    if (filter.hearthIgnore && ignores(filter.hearthIgnore, `${dir}/`)) return undefined;
+  }
+  const listed = await gitStatusOf(root, path, opts.gitTimeoutMs ?? DEFAULT_GIT_TIMEOUT_MS);
+  if (listed === 'not listed') return undefined;
+  if (listed === undefined) {
+    // Not a git work tree: the walk's own rules, folder by folder down to the file.
+    let scopes: IgnoreScope[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      if (i > 0 && (ALWAYS_SKIPPED_DIRS.has(parts[i - 1]) || GENERATED_DIRS.has(parts[i - 1]) || isIgnored(scopes, `${dir}/`))) return undefined;
+      const rules = readIgnoreFileSync(join(root, dir, '.gitignore'));
+      if (rules) scopes = [...scopes, { dir, rules }];
+    }
+    if (isIgnored(scopes, path)) return undefined;
+  } else if (inSkippedDir(path, listed === 'tracked')) {
+    return undefined;
+  }
+  return filter.examine(path);
+}
+
+/** How git lists one path: tracked, untracked but not ignored, or not at all; undefined without git. */
+async function gitStatusOf(root: string, path: string, timeoutMs: number): Promise<'tracked' | 'untracked' | 'not listed' | undefined> {
+  const spec = `:(literal)${path}`;
+  try {
+    const [tracked, untracked] = await Promise.all([
+      git(root, ['ls-files', '--cached', '-z', '--', spec], timeoutMs, undefined),
+      git(root, ['ls-files', '--others', '--exclude-standard', '-z', '--', spec], timeoutMs, undefined),
+    ]);
+    return tracked ? 'tracked' : untracked ? 'untracked' : 'not listed';
+  } catch {
+    return undefined;
+  }
+}
+
 function inSkippedDir(path: string, tracked: boolean): boolean {
   const parts = path.split('/');
   for (let i = 0; i < parts.length - 1; i++) {

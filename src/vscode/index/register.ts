@@ -82,10 +82,7 @@ export function registerIndex(context: vscode.ExtensionContext, logger: Logger):
       for (const f of e.files) {
         const from = rel(f.oldUri);
         const to = rel(f.newUri);
-        if (from && to) {
-          service.renameFile(from, to);
-          later(to, 100, () => service.updateFile(to));
-        }
+        if (from && to) later(to, 100, () => service.renameFile(from, to));
       }
     }),
     vscode.workspace.onDidChangeTextDocument((e) => {

@@ -1,0 +1,88 @@
+// The index's gate holds for editor events too, not only for the first walk: a file that is
+// git-ignored, .hearthignore'd, under dependency/build folders or secret never enters the index by
+// being created, saved, renamed into place or typed into.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { silentLogger } from '../../src/core/log';
+import { IndexService } from '../../src/node/index/indexService';
+import { examinePath } from '../../src/node/index/walk';
+
+function write(root: string, files: Record<string, string>): void {
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, p)), { recursive: true });
+    writeFileSync(join(root, p), text);
+  }
+}
+
+const OUTSIDERS: Record<string, string> = {
+  'ignored/x.ts': 'export function ignoredFn() {}\n',
+  'gen.ts': 'export function generatedFn() {}\n',
+  'private/p.ts': 'export function privateFn() {}\n',
+  'node_modules/pkg/b.js': 'function depFn() {}\n',
+  'dist/c.js': 'function distFn() {}\n',
+  '.env.local.ts': 'export const TOKEN = "x";\n',
+};
+
+for (const mode of ['git', 'plain'] as const) {
+  describe(`index gate for editor events (${mode} folder)`, () => {
+    let root: string;
+    let service: IndexService;
+    before(async () => {
+      root = mkdtempSync(join(tmpdir(), `hearth-gate-${mode}-`));
+      write(root, {
+        '.gitignore': 'ignored/\ngen.ts\n',
+        '.hearthignore': 'private/\n',
+        'sub/.gitignore': '*.gen.ts\n',
+        'src/a.ts': 'export function alpha() {}\n',
+      });
+      if (mode === 'git') {
+        execFileSync('git', ['init', '-q'], { cwd: root });
+        execFileSync('git', ['add', 'src/a.ts'], { cwd: root });
+      }
+      service = new IndexService({ root, logger: silentLogger });
+      await service.build();
+    });
+    after(async () => {
+      await service.dispose();
+      rmSync(root, { recursive: true, force: true });
+    });
+    const indexed = () => [...service.index.paths()].sort();
+
+    it('creating or saving an ignored, dependency, build or secret file does not index it', async () => {
+      write(root, { ...OUTSIDERS, 'sub/thing.gen.ts': 'export function subGenFn() {}\n' });
+      for (const p of [...Object.keys(OUTSIDERS), 'sub/thing.gen.ts']) {
+        await service.updateFile(p);
+        assert.equal(await examinePath({ root, path: p }), undefined, `${p} refused by the gate`);
+      }
+      assert.deepEqual(indexed(), ['src/a.ts']);
+      for (const name of ['ignoredFn', 'generatedFn', 'privateFn', 'depFn', 'distFn', 'subGenFn', 'TOKEN']) {
+        assert.equal(service.index.definitionsNamed(name).length, 0, `${name} kept out`);
+      }
+    });
+
+    it('a new ordinary file is indexed; typing refreshes admitted files only', async () => {
+      write(root, { 'src/new.ts': 'export function fresh() {}\n' });
+      await service.updateFile('src/new.ts');
+      assert.deepEqual(indexed(), ['src/a.ts', 'src/new.ts']);
+      await service.updateBuffer('ignored/x.ts', 'export function typedInIgnored() {}\n');
+      assert.equal(service.index.definitionsNamed('typedInIgnored').length, 0);
+      await service.updateBuffer('src/a.ts', 'export function alpha() {}\nexport function beta() {}\n');
+      assert.equal(service.index.definitionsNamed('beta').length, 1, 'the unsaved text of an indexed file counts');
+    });
+
+    it('renaming into an ignored folder drops the file; renaming to an ordinary name re-admits it', async () => {
+      mkdirSync(join(root, 'ignored'), { recursive: true });
+      execFileSync('mv', [join(root, 'src/new.ts'), join(root, 'ignored/new.ts')]);
+      await service.renameFile('src/new.ts', 'ignored/new.ts');
+      assert.deepEqual(indexed(), ['src/a.ts']);
+      execFileSync('mv', [join(root, 'ignored/new.ts'), join(root, 'src/renamed.ts')]);
+      await service.renameFile('ignored/new.ts', 'src/renamed.ts');
+      assert.deepEqual(indexed(), ['src/a.ts', 'src/renamed.ts']);
+      assert.equal(service.index.definitionsNamed('fresh')[0]?.path, 'src/renamed.ts');
+    });
+  });
+}
