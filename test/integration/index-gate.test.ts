@@ -86,3 +86,26 @@ for (const mode of ['git', 'plain'] as const) {
     });
   });
 }
+
+describe('index gate inside a folder that an enclosing repository ignores wholesale', () => {
+  it('judges single paths the way the walk did (plain mode): saves keep files, .gitignore still holds', async () => {
+    const outer = mkdtempSync(join(tmpdir(), 'hearth-gate-outer-'));
+    const root = join(outer, 'inner');
+    write(outer, { '.gitignore': 'inner/\n' });
+    write(root, { '.gitignore': 'ignored/\n', 'src/a.ts': 'export function alpha() {}\n' });
+    execFileSync('git', ['init', '-q'], { cwd: outer });
+    const service = new IndexService({ root, logger: silentLogger });
+    try {
+      await service.build();
+      assert.deepEqual([...service.index.paths()], ['src/a.ts'], 'the walk fell back to the plain mode');
+      write(root, { 'src/a.ts': 'export function alpha() {}\nexport function saved() {}\n', 'ignored/x.ts': 'export function ignoredFn() {}\n' });
+      await service.updateFile('src/a.ts');
+      await service.updateFile('ignored/x.ts');
+      assert.deepEqual([...service.index.paths()], ['src/a.ts'], 'a save keeps the file; the folder\'s own .gitignore still holds');
+      assert.equal(service.index.definitionsNamed('saved').length, 1);
+    } finally {
+      await service.dispose();
+      rmSync(outer, { recursive: true, force: true });
+    }
+  });
+});

@@ -12,7 +12,7 @@ import { TextLines } from '../../core/completion/cursorText';
 import { languageForPath } from '../treesitter/languages';
 import { ParsePool } from './parsePool';
 import { TagsCache } from './tagsCache';
-import { examinePath, isSecretPath, walkWorkspace, type WalkedFile } from './walk';
+import { examinePath, isSecretPath, walkWorkspace, type WalkedFile, type WalkMode } from './walk';
 
 /** Bump when queries or the extracted data change: the persistent cache is then discarded. */
 export const INDEX_FORMAT_VERSION = 'tags-1';
@@ -51,6 +51,8 @@ export class IndexService {
   private readonly buffers = new Map<string, string>();
   private readonly lineCache = new Map<string, TextLines>();
   private building: Promise<IndexStats> | undefined;
+  /** How the last build listed files; single paths are judged the same way. */
+  private walkMode: WalkMode | undefined;
   private disposed = false;
 
   constructor(private readonly opts: IndexServiceOptions) {
@@ -71,7 +73,8 @@ export class IndexService {
       const c = cached.get(path);
       return c !== undefined && c.size === size && c.mtimeMs === mtimeMs;
     };
-    const { files, skipped } = await walkWorkspace({ root: this.opts.root, maxFileBytes: MAX_INDEXED_BYTES, signal, knownText: known });
+    const { files, skipped, mode } = await walkWorkspace({ root: this.opts.root, maxFileBytes: MAX_INDEXED_BYTES, signal, knownText: known });
+    this.walkMode = mode;
     const present = new Set(files.map((f) => f.path));
     for (const p of [...this.index.paths()]) if (!present.has(p)) this.removeFile(p);
     const toParse: WalkedFile[] = [];
@@ -115,7 +118,7 @@ export class IndexService {
    */
   async updateFile(path: string): Promise<void> {
     if (this.disposed || !indexable(path)) return;
-    const file = await examinePath({ root: this.opts.root, path, maxFileBytes: MAX_INDEXED_BYTES });
+    const file = await examinePath({ root: this.opts.root, path, maxFileBytes: MAX_INDEXED_BYTES, mode: this.walkMode });
     if (!file) {
       this.removeFile(path);
       return;

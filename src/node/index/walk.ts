@@ -30,7 +30,11 @@ export interface WalkResult {
    * excludes in a git work tree is never seen, so it is not counted.
    */
   readonly skipped: Record<SkipReason, number>;
+  /** How the files were listed: git ls-files, or the plain walk honouring .gitignore files. */
+  readonly mode: WalkMode;
 }
+
+export type WalkMode = 'git' | 'plain';
 
 export interface WalkOptions {
   readonly root: string;
@@ -89,7 +93,7 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
     if (f) files.push(f);
   });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, skipped: filter.skipped };
+  return { files, skipped: filter.skipped, mode: listed ? 'git' : 'plain' };
 }
 
 /**
@@ -98,7 +102,11 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
  * folder that is not a git work tree) or by .hearthignore, under dependency or build folders, a
  * secret, too large, binary, a link out of the root, or a language without a grammar.
  */
-export async function examinePath(opts: { root: string; path: string; maxFileBytes?: number; gitTimeoutMs?: number }): Promise<WalkedFile | undefined> {
+export async function examinePath(opts: {
+  root: string; path: string; maxFileBytes?: number; gitTimeoutMs?: number;
+  /** The mode the full walk used, so that one path is judged as the walk judged it; unknown: ask git. */
+  mode?: WalkMode;
+}): Promise<WalkedFile | undefined> {
   const { root, path } = opts;
   if (isSecretPath(path) || !languageForPath(path)) return undefined;
   const filter = new FileFilter(root, await realpath(root), opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
@@ -108,7 +116,7 @@ export async function examinePath(opts: { root: string; path: string; maxFileByt
     const dir = parts.slice(0, i).join('/');
     if (filter.hearthIgnore && ignores(filter.hearthIgnore, `${dir}/`)) return undefined;
   }
-  const listed = await gitStatusOf(root, path, opts.gitTimeoutMs ?? DEFAULT_GIT_TIMEOUT_MS);
+  const listed = opts.mode === 'plain' ? undefined : await gitStatusOf(root, path, opts.gitTimeoutMs ?? DEFAULT_GIT_TIMEOUT_MS);
   if (listed === 'not listed') return undefined;
   if (listed === undefined) {
     // Not a git work tree: the walk's own rules, folder by folder down to the file.
