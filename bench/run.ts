@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     console.log(`  cold build          ${(r.coldMs / 1000).toFixed(2)} s = ${r.coldMbPerSec.toFixed(1)} MB/s  (target ≥ 8 MB/s)`);
     console.log(`  warm start          ${Math.round(r.warmMs)} ms for ${r.warmFiles} cached files  (target ≤ 1 s for 5,000)`);
     console.log(`  single-file update  ${fmt(r.update)}  (target p99 ≤ 20 ms)`);
+    console.log(`    in a git work tree ${fmt(r.gitUpdate)}  (the gate asks git about the path)`);
     console.log(`  context assembly    ${fmt(r.assemble)}  (target p99 ≤ 10 ms)`);
     console.log(`  memory              index heap +${r.heapMb.toFixed(0)} MB, process RSS ${r.rssMb.toFixed(0)} MB with both workers  (target ≤ 200 MB)`);
   }
