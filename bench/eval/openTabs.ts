@@ -13,6 +13,8 @@ import { join, posix } from 'node:path';
 import { languageIdForPath } from '../../src/core/completion/cursorText';
 import type { ContextProvider, ContextSnippet, CursorContext } from '../../src/core/completion/types';
 import { TokenEstimator } from '../../src/core/model/tokens';
+import { identifierTokens as coreTokens, jaccard } from '../../src/core/index/similar';
+export { jaccard };
 
 export interface OpenTabsOptions {
   readonly maxFiles: number;
@@ -31,19 +33,9 @@ const KEYWORDS = new Set((
   + 'unknown var void while with yield'
 ).split(' '));
 
-/** Identifier tokens of a text, keywords left out. */
+/** Identifier tokens of a text, keywords left out (the baseline's own keyword list). */
 export function identifierTokens(text: string): Set<string> {
-  const out = new Set<string>();
-  for (const m of text.matchAll(/[A-Za-z_$][A-Za-z0-9_$]*/g)) if (!KEYWORDS.has(m[0])) out.add(m[0]);
-  return out;
-}
-
-export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  if (a.size === 0 && b.size === 0) return 0;
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  let inter = 0;
-  for (const t of small) if (large.has(t)) inter++;
-  return inter / (a.size + b.size - inter);
+  return coreTokens(text, KEYWORDS);
 }
 
 /** Directory steps between the folders of two forward-slash paths. */

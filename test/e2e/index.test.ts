@@ -1,6 +1,7 @@
 // The repository index in a real VS Code: a completion prompt (read off the fake server's log)
 // carries the definition of a symbol imported from another file; deleting or renaming that file
-// updates the index without a restart; a planted .env never reaches any prompt.
+// updates the index without a restart; windows from another open tab and its recent edit follow the
+// definitions, but never from a tab the index refused; a planted .env never reaches any prompt.
 import assert from 'node:assert/strict';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,10 @@ import { assertProvisioned, ensureVsix, startEditor, waitUntil, withFailureScree
 const SECRET = 'HEARTH_PLANTED_SECRET_7f3a91';
 const GEO = 'export interface Point {\n  x: number;\n  y: number;\n}\n\nexport function distance(a: Point, b: Point): number {\n  return Math.hypot(a.x - b.x, a.y - b.y);\n}\n';
 const USE = 'import { Point, distance } from "./geo";\n\nexport function norm(p: Point): number {\n  \n}\n';
+/** Not imported by use.ts: it reaches the prompt only as an open tab. */
+const ORDERS = 'export function lengths(points: Array<{ x: number; y: number }>): number[] {\n  return points.map((p) => Math.hypot(p.x, p.y));\n}\n\n\n';
+const DRAFT_MARK = 'hearthIgnoredDraftMarker';
+const DRAFT = `export function ${DRAFT_MARK}(p: { x: number; y: number }): number {\n  return Math.hypot(p.x, p.y);\n}\n`;
 
 describe('e2e: repository index feeds completions', () => {
   let fake: FakeOllama;
@@ -24,8 +29,8 @@ describe('e2e: repository index feeds completions', () => {
     editor = await startEditor({
       vsix,
       name: 'index',
-      settings: { 'hearth.serverUrl': url, 'editor.quickSuggestions': { other: false, comments: false, strings: false }, 'editor.suggestOnTriggerCharacters': false, 'hearth.completion.languages': { '*': true } },
-      workspaceFiles: { 'src/geo.ts': GEO, 'src/use.ts': USE, '.env': `API_TOKEN=${SECRET}\n`, 'config/.env.production': `DB_PASSWORD=${SECRET}\n` },
+      settings: { 'hearth.serverUrl': url, 'workbench.editor.enablePreview': false, 'editor.quickSuggestions': { other: false, comments: false, strings: false }, 'editor.suggestOnTriggerCharacters': false, 'hearth.completion.languages': { '*': true } },
+      workspaceFiles: { 'src/geo.ts': GEO, 'src/use.ts': USE, 'src/orders.ts': ORDERS, 'ignored/draft.ts': DRAFT, '.hearthignore': 'ignored/\n', '.env': `API_TOKEN=${SECRET}\n`, 'config/.env.production': `DB_PASSWORD=${SECRET}\n` },
     });
     await editor.statusBarItem('hearth-dev.hearth', 'hearth.status').filter({ hasText: 'gemma4:e4b' }).first().waitFor({ timeout: 45_000 });
   }, { timeout: 420_000 });
@@ -60,6 +65,28 @@ describe('e2e: repository index feeds completions', () => {
       assert.match(prompt, /<file path="src\/geo\.ts" lines="1-4">\nexport interface Point \{/);
       assert.ok(prompt.indexOf('export interface Point') < prompt.indexOf('<after>'), 'repository context comes first (stable part)');
       await s().screenshot('context');
+    });
+  });
+
+  it('windows from another open tab and its recent edit follow the definitions; an ignored tab never does', { timeout: 120_000 }, async () => {
+    await withFailureScreenshot(s(), 'index-tabs', async () => {
+      await s().openFile('ignored/draft.ts');
+      await s().openFile('src/orders.ts');
+      await s().goToLine(5);
+      for (const ch of 'const unitSquare = lengths([{ x: 1, y: 1 }]);') await s().page.keyboard.type(ch, { delay: 40 });
+      await s().page.keyboard.press('Escape');
+      await s().openFile('src/use.ts');
+      await s().goToLine(4);
+      await s().page.keyboard.press('End');
+      let prompt = '';
+      await waitUntil(async () => {
+        prompt = await promptAfterTyping(';\n  const e = ');
+        return prompt.includes('<file path="src/orders.ts"');
+      }, 40_000, 'a prompt with a window of the open tab src/orders.ts');
+      assert.ok(prompt.includes('const unitSquare = lengths('), 'the window holds the unsaved edit made in the other tab');
+      assert.ok(prompt.indexOf('export interface Point') < prompt.indexOf('<file path="src/orders.ts"'), 'definitions (stable) come before windows');
+      assert.ok(prompt.indexOf('<file path="src/orders.ts"') < prompt.indexOf('<after>'));
+      for (const p of prompts()) assert.ok(!p.includes(DRAFT_MARK), 'a tab of an ignored file reaches no prompt');
     });
   });
 

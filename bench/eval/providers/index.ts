@@ -14,10 +14,20 @@ import { ParsePool } from '../../../src/node/index/parsePool';
 import type { WalkedFile } from '../../../src/node/index/walk';
 import { languageForPath } from '../../../src/node/treesitter/languages';
 import type { ProviderEntry } from '../registry';
+import { OpenTabsProvider } from '../openTabs';
+import { EditorContextProvider } from '../../../src/core/index/editorContext';
+import { SimilarWindows } from '../../../src/core/index/similar';
 
 const pool = new ParsePool();
 
-async function createIndexProvider(packageRoot: string, files: readonly string[]): Promise<ContextProvider & { dispose(): void }> {
+interface IndexProvider extends ContextProvider {
+  readonly definitions: IndexContextProvider;
+  /** Re-indexes the cursor's file from its text, as the editor does with the unsaved buffer. */
+  refresh(cursor: CursorContext): Promise<void>;
+  dispose(): void;
+}
+
+async function createIndexProvider(packageRoot: string, files: readonly string[]): Promise<IndexProvider> {
   const index = new RepoIndex();
   const walked: WalkedFile[] = [];
   for (const path of files) {
@@ -42,24 +52,50 @@ async function createIndexProvider(packageRoot: string, files: readonly string[]
   };
   const estimator = new TokenEstimator();
   const provider = new IndexContextProvider(index, { estimate: (t) => estimator.estimate(t), snippet });
+  const refresh = async (cursor: CursorContext) => {
+    const language = languageForPath(cursor.path);
+    if (!language) return;
+    const text = cursor.prefix + cursor.suffix;
+    const tags = await pool.parseText(cursor.path, language, text);
+    live.set(cursor.path, text);
+    snippetCache.delete(cursor.path);
+    index.upsert(toIndexedFile(cursor.path, language, text.length, 0, tags));
+  };
   return {
+    definitions: provider,
+    refresh,
     async contextFor(cursor: CursorContext, budget: number) {
-      const language = languageForPath(cursor.path);
-      if (language) {
-        const text = cursor.prefix + cursor.suffix;
-        const tags = await pool.parseText(cursor.path, language, text);
-        live.set(cursor.path, text);
-        snippetCache.delete(cursor.path);
-        index.upsert(toIndexedFile(cursor.path, language, text.length, 0, tags));
-      }
+      await refresh(cursor);
       return provider.assemble(cursor, budget);
     },
     dispose() { /* the pool is shared across packages and ends with the process */ },
   };
 }
 
+/**
+ * What the editor sends: the index's definitions, then similar windows from open tabs, here the
+ * same 20 nearest same-language files the open-tabs baseline stands for open tabs (no recent edits:
+ * the dev set has no editing history).
+ */
+async function createEditorProvider(packageRoot: string, files: readonly string[]): Promise<ContextProvider & { dispose(): void }> {
+  const base = await createIndexProvider(packageRoot, files);
+  const tabs = new OpenTabsProvider(files.map((path) => ({ path, text: readFileSync(join(packageRoot, path), 'utf8') })));
+  const estimator = new TokenEstimator();
+  return {
+    async contextFor(cursor: CursorContext, budget: number) {
+      await base.refresh(cursor);
+      // One SimilarWindows per point: each point stands for a fresh editor with its own tabs.
+      const similar = new SimilarWindows((t) => estimator.estimate(t));
+      similar.setDocuments(tabs.neighbours(cursor.path, cursor.languageId).map((f) => ({ path: f.path, languageId: f.languageId, version: 1, text: () => f.lines.join('\n') })));
+      return new EditorContextProvider(base.definitions, similar).assemble(cursor, budget);
+    },
+    dispose: base.dispose,
+  };
+}
+
 export const providers: ProviderEntry[] = [
   { name: 'index', description: 'Hearth: tree-sitter index, definitions of the names in the cursor\'s scope via imports and PageRank', create: createIndexProvider },
+  { name: 'editor', description: 'Hearth as the editor sends it: the index\'s definitions, then Jaccard windows of the 20 nearest files as open tabs', create: createEditorProvider },
 ];
 
 process.once('beforeExit', () => { void pool.dispose(); });

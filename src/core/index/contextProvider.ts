@@ -34,6 +34,16 @@ export interface IndexContextOptions {
   readonly snippet: (def: LocatedDefinition) => IndexedDefinition | undefined;
 }
 
+export interface CursorScope {
+  /** Names the scope: the same key means the same context. */
+  readonly key: string;
+  /** 0-based line of the cursor. */
+  readonly line: number;
+  /** 0-based document lines of the scope, inclusive. */
+  readonly from: number;
+  readonly to: number;
+}
+
 interface Memo {
   readonly revision: number;
   readonly budget: number;
@@ -52,24 +62,32 @@ export class IndexContextProvider implements ContextProvider {
   /** Synchronous core of contextFor, for benchmarks and the CLI. */
   assemble(cursor: CursorContext, budgetTokens: number): readonly ContextSnippet[] {
     if (budgetTokens <= 0 || this.index.fileCount === 0) return [];
-    const file = this.index.file(cursor.path);
-    const line = cursor.line ?? countLines(cursor.prefix);
-    const scope = file?.definitions
-      .filter((d) => d.startLine <= line && line <= d.endLine && d.kind !== 'class' && d.kind !== 'module' && d.kind !== 'namespace' && d.kind !== 'interface')
-      .sort((a, b) => (a.endLine - a.startLine) - (b.endLine - b.startLine))[0];
-    const scopeStart = scope ? scope.startLine : Math.floor(line / WINDOW_LINES) * WINDOW_LINES;
-    const key = `${cursor.path}\0${scopeStart}`;
-
-    const hit = this.memo.get(key);
+    const scope = this.scopeOf(cursor);
+    const hit = this.memo.get(scope.key);
     if (hit && hit.budget === budgetTokens) {
       const changed = this.index.changedSince(hit.revision);
       // The file being edited changes all the time; only other files invalidate its context.
       if (changed && [...changed].every((p) => p === cursor.path)) return hit.snippets;
     }
-    const snippets = this.compute(cursor, line, scope ? [scope.startLine, scope.endLine] : [scopeStart - WINDOW_LINES / 2, scopeStart + WINDOW_LINES * 1.5], file?.imports ?? [], budgetTokens);
+    const snippets = this.compute(cursor, scope, this.index.file(cursor.path)?.imports ?? [], budgetTokens);
     if (this.memo.size >= MEMO_SIZE) this.memo.delete(this.memo.keys().next().value as string);
-    this.memo.set(key, { revision: this.index.revision, budget: budgetTokens, snippets });
+    this.memo.set(scope.key, { revision: this.index.revision, budget: budgetTokens, snippets });
     return snippets;
+  }
+
+  /**
+   * The code the context is chosen for: the smallest enclosing function-like definition, or else a
+   * window of lines on anchored boundaries. `key` names it, so that context is recomputed only
+   * when the cursor leaves it.
+   */
+  scopeOf(cursor: CursorContext): CursorScope {
+    const line = cursor.line ?? countLines(cursor.prefix);
+    const scope = this.index.file(cursor.path)?.definitions
+      .filter((d) => d.startLine <= line && line <= d.endLine && d.kind !== 'class' && d.kind !== 'module' && d.kind !== 'namespace' && d.kind !== 'interface')
+      .sort((a, b) => (a.endLine - a.startLine) - (b.endLine - b.startLine))[0];
+    const anchor = Math.floor(line / WINDOW_LINES) * WINDOW_LINES;
+    const [from, to] = scope ? [scope.startLine, scope.endLine] : [anchor - WINDOW_LINES / 2, anchor + WINDOW_LINES * 1.5];
+    return { key: `${cursor.path}\0${scope ? scope.startLine : anchor}`, line, from, to };
   }
 
   /** Files of the index a module specifier may name (at most a few: specifiers can be ambiguous). */
@@ -84,8 +102,9 @@ export class IndexContextProvider implements ContextProvider {
     return out;
   }
 
-  private compute(cursor: CursorContext, line: number, [from, to]: [number, number], imports: readonly ImportSpec[], budget: number): ContextSnippet[] {
-    const uses = namesInScope(cursor, line, from, to);
+  private compute(cursor: CursorContext, { line, from, to }: CursorScope, imports: readonly ImportSpec[], budget: number): ContextSnippet[] {
+    const uses = new Map<string, number>();
+    for (const m of linesOfScope(cursor, line, from, to).matchAll(IDENT)) uses.set(m[0], (uses.get(m[0]) ?? 0) + 1);
     const localNames = new Set(this.index.file(cursor.path)?.definitions.map((d) => d.name));
     const importedNames = new Map<string, ImportSpec>();
     for (const imp of imports) for (const n of imp.names) importedNames.set(n, imp);
@@ -168,8 +187,8 @@ function countLines(text: string): number {
   return n;
 }
 
-/** Names used between document lines `from` and `to`, read from the cursor's slice of the document. */
-function namesInScope(cursor: CursorContext, line: number, from: number, to: number): Map<string, number> {
+/** Document lines `from`..`to` (0-based, inclusive) as far as the cursor's slice of the document holds them. */
+export function linesOfScope(cursor: CursorContext, line: number, from: number, to: number): string {
   const before = cursor.prefix.split('\n');
   const after = cursor.suffix.split('\n');
   const first = line - (before.length - 1);
@@ -181,9 +200,7 @@ function namesInScope(cursor: CursorContext, line: number, from: number, to: num
     else if (i - (before.length - 1) < after.length) lines.push(after[i - (before.length - 1)]);
     else break;
   }
-  const counts = new Map<string, number>();
-  for (const m of lines.join('\n').matchAll(IDENT)) counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
-  return counts;
+  return lines.join('\n');
 }
 
 /** Whether a module specifier plausibly names this file ('./geo/point' ~ 'src/geo/point.ts', 'a.b' ~ 'a/b.py'). */

@@ -1,14 +1,18 @@
 // The repository index in the editor: built in the background after activation (status bar
 // progress, cancellable), kept current from file events and from the active editor's unsaved
-// text, and offered to completions as their repository context. A failing index never blocks
+// text, and offered to completions as their repository context, with windows from open tabs and
+// recent edits after the index's definitions. A failing index never blocks
 // completions: they simply get no repository context.
 import * as vscode from 'vscode';
 import { IndexContextProvider } from '../../core/index/contextProvider';
+import { EditorContextProvider } from '../../core/index/editorContext';
+import { SimilarWindows } from '../../core/index/similar';
 import type { ContextProvider } from '../../core/completion/types';
 import type { Logger } from '../../core/log';
 import { TokenEstimator } from '../../core/model/tokens';
 import { IndexService } from '../../node/index/indexService';
 import { COMMANDS } from '../ids';
+import { trackOpenTabs } from './openTabs';
 
 const BUFFER_DEBOUNCE_MS = 400;
 
@@ -26,7 +30,9 @@ export function registerIndex(context: vscode.ExtensionContext, logger: Logger):
   let report: ((done: number, total: number) => void) | undefined;
   const service = new IndexService({ root, cacheFile, logger, onProgress: (d, t) => report?.(d, t) });
   const estimator = new TokenEstimator();
-  const provider = new IndexContextProvider(service.index, { estimate: (t) => estimator.estimate(t), snippet: (d) => service.snippet(d) });
+  const definitions = new IndexContextProvider(service.index, { estimate: (t) => estimator.estimate(t), snippet: (d) => service.snippet(d) });
+  const similar = new SimilarWindows((t) => estimator.estimate(t));
+  const editorContext = new EditorContextProvider(definitions, similar);
   let cancel: AbortController | undefined;
 
   const build = () => {
@@ -62,6 +68,14 @@ export function registerIndex(context: vscode.ExtensionContext, logger: Logger):
       pending.delete(key);
       Promise.resolve(fn()).catch((e) => logger.warn(`Index update of ${key} failed: ${String(e)}`));
     }, ms));
+  };
+
+  const tabs = trackOpenTabs(context, similar, rel, (p) => service.index.file(p) !== undefined);
+  const provider: ContextProvider = {
+    contextFor: async (cursor, budget) => {
+      tabs.refresh();
+      return editorContext.assemble(cursor, budget);
+    },
   };
 
   const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
