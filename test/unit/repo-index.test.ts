@@ -123,6 +123,28 @@ describe('IndexContextProvider', () => {
     const cursor = cursorFromText(withPointInline, 7, 9, 'src/use.ts');
     assert.ok(!p.assemble(cursor, 1000).some((s) => s.symbol === 'Point'));
   });
+
+  it('types on the syntax path: the enclosing class header and the declared types of the fields the scope uses', () => {
+    // Java: types of the same package need no import, so only the syntax path names them.
+    const idx = new RepoIndex();
+    const STORE = 'public class Store {\n  public Entry get(String key) { return null; }\n}\n';
+    const CLOCK = 'public interface Clock {\n  long now();\n}\n';
+    const UNUSED = 'public class Ledger {\n  void post() {}\n}\n';
+    const CACHE = 'public class Cache extends Store {\n  private final Clock clock;\n  private final Ledger ledger;\n\n  public Entry fresh(String key) {\n    long t = clock.now();\n    return null;\n  }\n}\n';
+    idx.upsert(indexed('src/Store.java', STORE, [def('Store', 'class', 0, 2), { ...def('get', 'method', 1, 1), container: 'Store' }], {}, [], 'java'));
+    idx.upsert(indexed('src/Clock.java', CLOCK, [def('Clock', 'interface', 0, 2), { ...def('now', 'method', 1, 1), container: 'Clock' }], {}, [], 'java'));
+    idx.upsert(indexed('src/Ledger.java', UNUSED, [def('Ledger', 'class', 0, 2)], {}, [], 'java'));
+    idx.upsert(indexed('src/Cache.java', CACHE, [
+      def('Cache', 'class', 0, 8),
+      { ...def('clock', 'field', 1, 1), container: 'Cache' },
+      { ...def('ledger', 'field', 2, 2), container: 'Cache' },
+      { ...def('fresh', 'method', 4, 7), container: 'Cache' },
+    ], {}, [], 'java'));
+    const got = provider(idx).assemble(cursorFromText(CACHE, 6, 4, 'src/Cache.java', 'java'), 1000).map((s) => s.symbol);
+    assert.ok(got.includes('Store'), `the superclass in the class header: ${got.join(', ')}`);
+    assert.ok(got.includes('Clock'), `the type of the field the method uses: ${got.join(', ')}`);
+    assert.ok(!got.includes('Ledger'), 'a field the scope does not use brings nothing');
+  });
 });
 
 describe('importMatches', () => {
