@@ -16,6 +16,9 @@ import { silentLogger } from '../core/log';
 import { ModelService } from '../core/model/service';
 import { TokenEstimator } from '../core/model/tokens';
 import { IndexContextProvider } from '../core/index/contextProvider';
+import { EditorContextProvider } from '../core/index/editorContext';
+import { SimilarWindows, type OpenDocument } from '../core/index/similar';
+import { languageIdForPath } from '../core/completion/cursorText';
 import { renderContextSection } from '../core/prompt/completionPrompt';
 import { IndexService, type IndexStats } from '../node/index/indexService';
 import { cliCacheFile } from '../node/index/cachePath';
@@ -32,7 +35,7 @@ Commands:
   index                     Index the repository (--repo, default .): files, bytes, symbols, time,
                             MB/s, cache hits
   context FILE:LINE:COL     The repository context the editor would add to a completion prompt there
-                            (--budget N tokens, default 2048)
+                            (--budget N tokens, default 2048; --open for the editor's open tabs)
 
 Options:
   --host URL     Ollama server (default: $OLLAMA_HOST, else http://127.0.0.1:11434)
@@ -40,6 +43,8 @@ Options:
   --context N    Context window: "auto" or a number of tokens (default: auto)
   --repo DIR     Repository root for index/context/complete (default: the current directory)
   --budget N     Context budget in tokens for context/complete (default: 2048)
+  --open FILES   Files standing for the editor's open tabs, most recent first, comma-separated:
+                 context/complete then add windows from them that look like the code at the cursor
   --json         Machine-readable output
   -h, --help     This help
 `;
@@ -62,6 +67,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         context: { type: 'string' },
         repo: { type: 'string' },
         budget: { type: 'string' },
+        open: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -100,8 +106,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     return 2;
   }
   if (command === 'index') return indexCommand(repo, json, io);
-  if (command === 'context') return contextCommand(positionals[1], repo, budget, json, io);
-  if (command === 'complete') return complete(positionals[1], backend, config, repo, budget, json, io);
+  const open = (values.open ?? '').split(',').map((f) => f.trim()).filter((f) => f !== '');
+  if (command === 'context') return contextCommand(positionals[1], repo, budget, open, json, io);
+  if (command === 'complete') return complete(positionals[1], backend, config, repo, budget, open, json, io);
   return command === 'models' ? models(backend, config, json, io) : doctor(backend, config, json, io);
 }
 
@@ -183,13 +190,34 @@ async function indexCommand(repo: string, json: boolean, io: CliIO): Promise<num
   return 0;
 }
 
-async function contextCommand(where: string, repo: string, budget: number, json: boolean, io: CliIO): Promise<number> {
+/**
+ * The editor's context provider on the CLI's index: definitions, then windows of the `open` files
+ * (as tabs). Like the editor, only files the index admitted count as open tabs.
+ */
+async function editorContext(service: IndexService, repo: string, open: readonly string[], io: CliIO): Promise<EditorContextProvider> {
+  const estimator = new TokenEstimator();
+  const definitions = new IndexContextProvider(service.index, { estimate: (t) => estimator.estimate(t), snippet: (d) => service.snippet(d) });
+  const similar = new SimilarWindows((t) => estimator.estimate(t));
+  const docs: OpenDocument[] = [];
+  for (const file of open) {
+    const path = relative(repo, resolve(file)).split(sep).join('/');
+    if (!service.index.file(path)) {
+      io.err(`warning: --open ${file}: not in the index (ignored, secret-looking, too large or not source), so not offered`);
+      continue;
+    }
+    const text = await readTextFile(resolve(repo, path)).catch(() => undefined);
+    if (text !== undefined) docs.push({ path, languageId: languageIdForPath(path), version: 1, text: () => text });
+  }
+  similar.setDocuments(docs);
+  return new EditorContextProvider(definitions, similar);
+}
+
+async function contextCommand(where: string, repo: string, budget: number, open: readonly string[], json: boolean, io: CliIO): Promise<number> {
   const at = await cursorAt(where, repo, 'context', io);
   if (typeof at === 'number') return at;
   const { service } = await openIndex(repo, io);
   try {
-    const estimator = new TokenEstimator();
-    const provider = new IndexContextProvider(service.index, { estimate: (t) => estimator.estimate(t), snippet: (d) => service.snippet(d) });
+    const provider = await editorContext(service, repo, open, io);
     const items = provider.assemble(at.slice.cursor, budget);
     const text = renderContextSection(items);
     const tokens = items.reduce((n, s) => n + s.tokens, 0);
@@ -205,7 +233,7 @@ async function contextCommand(where: string, repo: string, budget: number, json:
   }
 }
 
-async function complete(where: string, backend: ModelBackend, config: HearthConfig, repo: string, budget: number, json: boolean, io: CliIO): Promise<number> {
+async function complete(where: string, backend: ModelBackend, config: HearthConfig, repo: string, budget: number, open: readonly string[], json: boolean, io: CliIO): Promise<number> {
   const at = await cursorAt(where, repo, 'complete', io);
   if (typeof at === 'number') return at;
   if (isSecretPath(at.slice.cursor.path)) {
@@ -215,10 +243,9 @@ async function complete(where: string, backend: ModelBackend, config: HearthConf
   const { file, line, col, slice } = at;
   const service = new ModelService(backend, config, silentLogger);
   const index = budget > 0 ? (await openIndex(repo, io)).service : undefined;
-  const estimator = new TokenEstimator();
   const engine = new CompletionEngine({
     session: () => service.session('completion'),
-    context: index ? new IndexContextProvider(index.index, { estimate: (t) => estimator.estimate(t), snippet: (d) => index.snippet(d) }) : NO_CONTEXT,
+    context: index ? await editorContext(index, repo, open, io) : NO_CONTEXT,
     logger: silentLogger,
     settings: { ...DEFAULT_COMPLETION_SETTINGS, contextTokens: budget },
   });
