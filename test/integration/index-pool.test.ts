@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, un
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { FileTags } from '../../src/core/index/tags';
+import { fromWire, toWire } from '../../src/node/index/packedTags';
 import { ParsePool, type ParseResult } from '../../src/node/index/parsePool';
 import { type CachedTags, TagsCache } from '../../src/node/index/tagsCache';
 import { type WalkedFile, walkWorkspace } from '../../src/node/index/walk';
@@ -82,6 +83,46 @@ describe('ParsePool', () => {
         assert.ok(defNames(r.tags).includes(`alpha${i}`), `${path}: ${defNames(r.tags).join(', ')}`);
       }
       assert.equal(pool.threads, 2);
+    } finally {
+      await pool.dispose();
+    }
+    assert.equal(pool.threads, 0);
+  });
+
+  it('compiles a language\'s query in one worker unless there is enough of it to share', async () => {
+    // 2 MB of TypeScript is worth both workers; two batches each of small Go and Python files are not.
+    const big = (i: number) => `export function alpha${i}(x: number): number {\n${'  x = x * 2 + 1;\n'.repeat(2000)}  return x;\n}\n`;
+    const extra: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) extra[`big/b${i}.ts`] = big(i);
+    for (let i = 0; i < 40; i++) {
+      extra[`small/g${i}.go`] = TEMPLATES.go(i);
+      extra[`small/p${i}.py`] = TEMPLATES.py(i);
+    }
+    const root = corpus(0, extra);
+    const { files } = await walkWorkspace({ root });
+    assert.ok(files.filter((f) => f.language === 'typescript').reduce((a, f) => a + f.size, 0) > 1.5 * 1024 * 1024);
+    const pool = new ParsePool({ workers: 2 });
+    try {
+      const { results, stats } = await parseAll(pool, files);
+      assert.equal(results.size, files.length);
+      assert.equal(stats.errors, 0);
+      const langs = pool.workerLanguages();
+      assert.equal(langs.length, 2);
+      const holders = (l: string) => langs.filter((ls) => ls.includes(l as never)).length;
+      assert.equal(holders('typescript'), 2, JSON.stringify(langs));
+      assert.equal(holders('go'), 1, JSON.stringify(langs));
+      assert.equal(holders('python'), 1, JSON.stringify(langs));
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  it('start() brings the workers up ahead of work', async () => {
+    const pool = new ParsePool({ workers: 2 });
+    try {
+      pool.start();
+      assert.equal(pool.threads, 2);
+      assert.ok((await pool.parseText('x.ts', 'typescript', 'function ok() {}')).definitions.length > 0);
     } finally {
       await pool.dispose();
     }
@@ -383,8 +424,9 @@ describe('TagsCache', () => {
     const tags: FileTags = {
       language: 'python',
       definitions: [
-        { name: 'A', kind: 'class', line: 0, startLine: 0, endLine: 3, signatureEndLine: 0 },
-        { name: 'm', kind: 'method', line: 1, startLine: 1, endLine: 2, signatureEndLine: 1, container: 'A' },
+        { name: 'A', kind: 'class', line: 0, startLine: 0, endLine: 3, signatureEndLine: 0, span: { byteStart: 3, byteLength: 900, endLine: 0, whole: false, cut: true } },
+        { name: 'm', kind: 'method', line: 1, startLine: 1, endLine: 2, signatureEndLine: 1, container: 'A', span: { byteStart: 920, byteLength: 40, endLine: 2, whole: true, cut: false } },
+        { name: 'n', kind: 'method', line: 3, startLine: 3, endLine: 3, signatureEndLine: 3, container: 'A' },
       ],
       references: [{ name: 'print', kind: 'call', line: 2 }],
       imports: [{ source: 'os', names: [], line: 0 }, { source: './x', names: ['default', '*', 'y'], line: 1 }],
@@ -393,6 +435,8 @@ describe('TagsCache', () => {
     const entries = new Map([['a.py', { size: 10, mtimeMs: 1732345234123.4567, tags }]]);
     await cache.save(entries);
     assert.deepEqual(await cache.load(), entries);
+    // The same layout is what a worker posts: it survives the structured clone too.
+    assert.deepEqual(fromWire(structuredClone(toWire(tags))), tags);
   });
 
   it('another version, a missing, corrupt, partial or foreign file all load as empty', async () => {

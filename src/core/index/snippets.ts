@@ -1,6 +1,10 @@
 // The text of a definition that goes into a prompt: its signature, or the whole thing when it is
 // small (types, interfaces, enums and short functions are most useful whole). Cut from the file's
-// text when context first needs it (the index itself keeps only names and line ranges).
+// text when context first needs it (the index itself keeps only names, line ranges and, when the
+// parser could tell, where that text lies in the file: see SnippetSpan). The rule is split in two,
+// planSnippet (which lines, whole or not, cut or not) and cutSnippet (the text), so that the node
+// layer can locate the text once, at parse time, and later read just those bytes, with the same
+// outcome as cutting it from the whole file.
 import type { Definition, FileTags } from './tags';
 
 /** Whole-definition text up to this size; larger ones contribute their signature only. */
@@ -29,16 +33,42 @@ export function definitionSnippets(path: string, text: string, tags: FileTags): 
   return tags.definitions.map((d) => snippetOf({ ...d, path }, lines.length, slice));
 }
 
-/** Cuts one definition's prompt text from a file's lines: whole when small, else its signature. */
-export function snippetOf(def: LocatedDefinition, lineCount: number, lines: (from: number, to: number) => string): IndexedDefinition {
+/** Which lines of a file give a definition's prompt text, and how. */
+export interface SnippetPlan {
+  /** First and last line (0-based, inclusive). */
+  readonly start: number;
+  readonly end: number;
+  /** The whole definition, not just its signature. */
+  readonly whole: boolean;
+  /** The lines' text is longer than MAX_SIGNATURE_CHARS: only that much of it is kept, then `…`. */
+  readonly cut: boolean;
+}
+
+/**
+ * The snippet rule: the whole definition when it is at most MAX_WHOLE_LINES lines and
+ * MAX_WHOLE_CHARS characters, else its signature (up to MAX_WHOLE_LINES + 1 lines), cut after
+ * MAX_SIGNATURE_CHARS. `rangeLength(from, to)` is the length of lines from..to joined by '\n'.
+ */
+export function planSnippet(def: Definition, lineCount: number, rangeLength: (from: number, to: number) => number): SnippetPlan {
   const start = Math.max(0, Math.min(def.startLine, lineCount - 1));
   const end = Math.max(start, Math.min(def.endLine, lineCount - 1));
-  if (end - start + 1 <= MAX_WHOLE_LINES) {
-    const whole = lines(start, end);
-    if (whole.length <= MAX_WHOLE_CHARS) return { ...def, text: whole, textStartLine: start, textEndLine: end, whole: true };
-  }
+  if (end - start + 1 <= MAX_WHOLE_LINES && rangeLength(start, end) <= MAX_WHOLE_CHARS) return { start, end, whole: true, cut: false };
   const sigEnd = Math.max(start, Math.min(def.signatureEndLine, end, start + MAX_WHOLE_LINES));
-  let sig = lines(start, sigEnd);
-  if (sig.length > MAX_SIGNATURE_CHARS) sig = `${sig.slice(0, MAX_SIGNATURE_CHARS)}…`;
-  return { ...def, text: sig, textStartLine: start, textEndLine: sigEnd, whole: false };
+  return { start, end: sigEnd, whole: false, cut: rangeLength(start, sigEnd) > MAX_SIGNATURE_CHARS };
+}
+
+/**
+ * The prompt text of a plan, from the text of its lines joined by '\n' (or, for a cut plan, from
+ * at least the first MAX_SIGNATURE_CHARS code units of it).
+ */
+export function cutSnippet(def: LocatedDefinition, plan: SnippetPlan, text: string): IndexedDefinition {
+  return {
+    ...def, text: plan.cut ? `${text.slice(0, MAX_SIGNATURE_CHARS)}…` : text, textStartLine: plan.start, textEndLine: plan.end, whole: plan.whole,
+  };
+}
+
+/** Cuts one definition's prompt text from a file's lines: whole when small, else its signature. */
+export function snippetOf(def: LocatedDefinition, lineCount: number, lines: (from: number, to: number) => string): IndexedDefinition {
+  const plan = planSnippet(def, lineCount, (from, to) => lines(from, to).length);
+  return cutSnippet(def, plan, lines(plan.start, plan.end));
 }

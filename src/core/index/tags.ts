@@ -21,6 +21,26 @@ export interface Definition {
   readonly signatureEndLine: number;
   /** Name of the enclosing class/module/impl, when nested. */
   readonly container?: string;
+  /** Where its prompt text lies in the file, when the parser could tell. */
+  readonly span?: SnippetSpan;
+}
+
+/**
+ * Where a definition's prompt text (the snippet rule of snippets.ts) lies in its file, so that it
+ * can be read alone rather than cut from the whole file. Set by the parse worker from the bytes it
+ * parsed; absent when it could not tell (an unsaved buffer, a file that is not valid UTF-8).
+ */
+export interface SnippetSpan {
+  /**
+   * UTF-8 byte offset in the file (a BOM included) of the snippet's first line, and the length
+   * in bytes of its lines as they stand in the file (CRLF kept), up to the cut when it is cut.
+   */
+  readonly byteStart: number;
+  readonly byteLength: number;
+  /** The snippet's last line; its first is the definition's startLine. */
+  readonly endLine: number;
+  readonly whole: boolean;
+  readonly cut: boolean;
 }
 
 export type ReferenceKind = 'call' | 'type' | 'import' | 'other';

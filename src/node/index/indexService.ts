@@ -5,17 +5,18 @@
 import { join } from 'node:path';
 import type { Logger } from '../../core/log';
 import { RepoIndex, type IndexedFile } from '../../core/index/repoIndex';
-import { snippetOf, type IndexedDefinition, type LocatedDefinition } from '../../core/index/snippets';
+import { cutSnippet, snippetOf, type IndexedDefinition, type LocatedDefinition } from '../../core/index/snippets';
 import type { FileTags, LanguageId } from '../../core/index/tags';
 import { readTextFileSync } from '../fs/readText';
 import { TextLines } from '../../core/completion/cursorText';
 import { languageForPath } from '../treesitter/languages';
 import { ParsePool } from './parsePool';
+import { SpanReader } from './spanReader';
 import { TagsCache } from './tagsCache';
 import { examinePath, isSecretPath, walkWorkspace, type WalkedFile, type WalkMode } from './walk';
 
 /** Bump when queries or the extracted data change: the persistent cache is then discarded. */
-export const INDEX_FORMAT_VERSION = 'tags-1';
+export const INDEX_FORMAT_VERSION = 'tags-2';
 export const MAX_INDEXED_BYTES = 1024 * 1024;
 const LINE_CACHE_FILES = 256;
 
@@ -50,6 +51,9 @@ export class IndexService {
   /** Unsaved editor text by path: snippets come from it rather than from the disk. */
   private readonly buffers = new Map<string, string>();
   private readonly lineCache = new Map<string, TextLines>();
+  private readonly spans: SpanReader;
+  /** Definitions of files indexed again since: their spans describe text that is gone. */
+  private readonly retired = new WeakSet<LocatedDefinition>();
   private building: Promise<IndexStats> | undefined;
   /** How the last build listed files; single paths are judged the same way. */
   private walkMode: WalkMode | undefined;
@@ -58,6 +62,10 @@ export class IndexService {
   constructor(private readonly opts: IndexServiceOptions) {
     this.pool = new ParsePool({ workers: opts.workers });
     this.cache = opts.cacheFile ? new TagsCache(opts.cacheFile, INDEX_FORMAT_VERSION) : undefined;
+    this.spans = new SpanReader(opts.root, (path) => {
+      if (!this.index.file(path) || isSecretPath(path) || this.buffers.has(path)) return undefined;
+      return this.meta.get(path);
+    });
   }
 
   /** Builds (or refreshes) the whole index; concurrent calls share one build. */
@@ -69,6 +77,8 @@ export class IndexService {
   private async doBuild(signal?: AbortSignal): Promise<IndexStats> {
     const t0 = performance.now();
     const cached: Map<string, Entry> = this.cache ? await this.cache.load().catch(() => new Map()) : new Map();
+    // Nothing cached: every file will be parsed, so the workers start while the walk runs.
+    if (cached.size === 0 && this.index.fileCount === 0) this.pool.start();
     const known = (path: string, size: number, mtimeMs: number) => {
       const c = cached.get(path);
       return c !== undefined && c.size === size && c.mtimeMs === mtimeMs;
@@ -136,6 +146,7 @@ export class IndexService {
     const tags = await this.pool.parseText(path, language, text);
     this.buffers.set(path, text);
     this.lineCache.delete(path);
+    this.retire(path);
     this.index.upsert(toIndexedFile(path, language, text.length, Date.now(), tags));
   }
 
@@ -143,6 +154,7 @@ export class IndexService {
     this.meta.delete(path);
     this.buffers.delete(path);
     this.lineCache.delete(path);
+    this.retire(path);
     this.index.remove(path);
   }
 
@@ -153,10 +165,17 @@ export class IndexService {
   }
 
   /**
-   * A definition with its prompt-ready text, cut from the file on demand through a cached line
-   * index. Never for a secret-looking path, nor for a file that has become binary or too large.
+   * A definition with its prompt-ready text: read alone from where the parser located it when the
+   * file is still as indexed, else cut from the whole file through a cached line index (an unsaved
+   * buffer, a file that is not UTF-8 or changed since). Both give the same text. Never for a
+   * secret-looking path, nor for a file that has become binary or too large.
    */
   snippet(def: LocatedDefinition): IndexedDefinition | undefined {
+    const span = def.span;
+    if (span && !this.retired.has(def)) {
+      const text = this.spans.read(def.path, span);
+      if (text !== undefined) return cutSnippet(def, { start: def.startLine, end: span.endLine, whole: span.whole, cut: span.cut }, text);
+    }
     const lines = this.linesOf(def.path);
     return lines ? snippetOf(def, lines.lineCount, (from, to) => lines.range(from, to)) : undefined;
   }
@@ -187,14 +206,22 @@ export class IndexService {
     return lines;
   }
 
+  /** The file's definitions are about to be replaced or dropped: callers may still hold them. */
+  private retire(path: string): void {
+    const old = this.index.file(path);
+    if (old) for (const d of old.definitions) this.retired.add(d);
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.spans.closeAll();
     await this.pool.dispose();
   }
 
   private accept(path: string, e: Entry): void {
     this.meta.set(path, e);
     this.lineCache.delete(path);
+    this.retire(path);
     this.index.upsert(toIndexedFile(path, e.tags.language, e.size, e.mtimeMs, e.tags));
   }
 }

@@ -2,6 +2,14 @@
 // batches (~32 files per message measured 1.63x on 2 cores against 1.44x for one file per message);
 // the workers read the files themselves. A worker that crashes or hangs is replaced: the file it was
 // on is reported as an error, the rest of its batch goes to the next worker.
+//
+// Each worker compiles the tags query of every language it meets (10-800 ms each: C++ is the
+// dearest), so batches hold one language and a language stays with the workers that already
+// have it unless there is enough of it queued to share. Small languages go first: their queries
+// then compile before the wasm tier-up jobs fill V8's background queue (a grammar loaded late in a
+// cold build waited up to 1.3 s there), and the big languages end the run, split between all
+// workers. Within a language big files go first, so that the last batches are small and the
+// workers finish together.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -9,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FileTags, LanguageId } from '../../core/index/tags';
 import { type GrammarPaths, defaultGrammarPaths } from '../treesitter/loader';
+import { fromWire } from './packedTags';
 import { DEFAULT_MAX_FILE_BYTES, type WalkedFile } from './walk';
 import type { FromWorker, ToWorker, WorkerFaults, WorkerInit } from './worker';
 
@@ -58,7 +67,10 @@ interface Run {
 interface Batch {
   readonly id: number;
   readonly run: Run;
+  /** All of one language. */
   readonly files: readonly WalkedFile[];
+  readonly language: LanguageId;
+  readonly bytes: number;
   /** How often each file was the one a worker was on when it died without being blamed. */
   readonly attempts: number[];
   readonly reported: boolean[];
@@ -74,6 +86,8 @@ interface Slot {
   readonly worker: Worker;
   ready: boolean;
   batch?: Batch;
+  /** Languages sent to it: their grammars are loaded there, or loading. */
+  readonly languages: Set<LanguageId>;
   readonly texts: Map<number, PendingText>;
   timer?: NodeJS.Timeout;
   /** Why the pool stopped it (timeout, dispose, idle). */
@@ -89,6 +103,11 @@ interface Slot {
 const MAX_START_FAILURES = 3;
 /** A file that was in flight through this many unexplained worker deaths is blamed for them. */
 const MAX_ATTEMPTS = 2;
+/**
+ * Queued bytes of a language that make it worth a second worker compiling its query: ~0.3 s of
+ * parsing, about what the dearest query costs to compile.
+ */
+const SHARE_BYTES = 1024 * 1024;
 
 export class ParsePool {
   private readonly size: number;
@@ -107,6 +126,11 @@ export class ParsePool {
   /** Threads running now (started lazily, stopped by dispose or when idle). */
   get threads(): number {
     return this.slots.length;
+  }
+
+  /** Per running thread, the languages it was given (its grammars and queries), for diagnostics. */
+  workerLanguages(): LanguageId[][] {
+    return this.slots.map((s) => [...s.languages].sort());
   }
 
   /**
@@ -145,16 +169,31 @@ export class ParsePool {
     if (this.disposed) return Promise.reject(new Error('the parse pool is disposed'));
     let slot: Slot;
     try {
-      slot = this.slotForText();
+      slot = this.slotForText(language);
     } catch (e) {
       return Promise.reject(e);
     }
     const id = this.nextId++;
+    slot.languages.add(language);
     return new Promise<FileTags>((resolve, reject) => {
       slot.texts.set(id, { path, resolve, reject });
       this.post(slot, { kind: 'text', id, language, text });
       this.busyChanged(slot);
     });
+  }
+
+  /**
+   * Starts the workers now rather than with the first batch, so that their start overlaps the
+   * caller's own preparation (a cold build walks the workspace meanwhile).
+   */
+  start(): void {
+    if (this.disposed) return;
+    try {
+      while (this.slots.length < this.size) this.spawn();
+    } catch {
+      // The first batch will report why, through the usual path.
+    }
+    this.scheduleIdle();
   }
 
   /** Stops every worker. Runs in progress resolve with what they have; pending texts reject. */
@@ -171,22 +210,37 @@ export class ParsePool {
   private enqueue(run: Run, files: readonly WalkedFile[]): void {
     const maxFiles = this.opts.batchFiles ?? 32;
     const maxBytes = this.opts.batchBytes ?? 512 * 1024;
-    let current: WalkedFile[] = [];
-    let bytes = 0;
+    const byLanguage = new Map<LanguageId, { files: WalkedFile[]; bytes: number }>();
     for (const f of files) {
-      if (current.length > 0 && (current.length >= maxFiles || bytes + f.size > maxBytes)) {
-        this.queue.push(this.batch(run, current));
-        current = [];
-        bytes = 0;
-      }
-      current.push(f);
-      bytes += f.size;
+      let g = byLanguage.get(f.language);
+      if (!g) byLanguage.set(f.language, (g = { files: [], bytes: 0 }));
+      g.files.push(f);
+      g.bytes += f.size;
     }
-    if (current.length > 0) this.queue.push(this.batch(run, current));
+    const groups = [...byLanguage.values()].sort((a, b) => a.bytes - b.bytes);
+    for (const g of groups) {
+      g.files.sort((a, b) => b.size - a.size);
+      let current: WalkedFile[] = [];
+      let bytes = 0;
+      for (const f of g.files) {
+        if (current.length > 0 && (current.length >= maxFiles || bytes + f.size > maxBytes)) {
+          this.queue.push(this.batch(run, current));
+          current = [];
+          bytes = 0;
+        }
+        current.push(f);
+        bytes += f.size;
+      }
+      if (current.length > 0) this.queue.push(this.batch(run, current));
+    }
   }
 
+  /** `files` are all of one language. */
   private batch(run: Run, files: readonly WalkedFile[], attempts?: number[]): Batch {
-    return { id: this.nextId++, run, files, attempts: attempts ?? files.map(() => 0), reported: files.map(() => false) };
+    return {
+      id: this.nextId++, run, files, language: files[0].language, bytes: files.reduce((a, f) => a + f.size, 0),
+      attempts: attempts ?? files.map(() => 0), reported: files.map(() => false),
+    };
   }
 
   private report(run: Run, file: WalkedFile, result: ParseResult, bytes: number): void {
@@ -219,27 +273,65 @@ export class ParsePool {
   private pump(): void {
     if (this.disposed) return;
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => !s.batch && s.stopReason === undefined);
-      if (!slot) {
-        if (this.slots.length >= this.size) break;
-        try {
-          slot = this.spawn();
-        } catch (error) {
-          for (const run of [...this.runs]) this.finishRun(run, { error });
-          return;
+      const queuedBytes = this.queuedBytes();
+      let assigned = false;
+      for (const slot of this.slots) {
+        if (slot.batch || slot.stopReason !== undefined) continue;
+        const i = this.nextBatchFor(slot, queuedBytes);
+        if (i >= 0) {
+          this.assign(slot, this.queue.splice(i, 1)[0]);
+          assigned = true;
+          break;
         }
       }
-      const batch = this.queue.shift() as Batch;
-      slot.batch = batch;
-      this.post(slot, { kind: 'batch', batch: batch.id, files: batch.files.map((f) => ({ abs: f.abs, language: f.language })) });
-      this.busyChanged(slot);
+      if (assigned) continue;
+      // No free worker wants what is queued: a new one may, if there is room for it.
+      if (this.slots.length >= this.size || this.nextBatchFor(undefined, queuedBytes) < 0) break;
+      let slot: Slot;
+      try {
+        slot = this.spawn();
+      } catch (error) {
+        for (const run of [...this.runs]) this.finishRun(run, { error });
+        return;
+      }
+      this.assign(slot, this.queue.splice(this.nextBatchFor(slot, queuedBytes), 1)[0]);
     }
     this.scheduleIdle();
   }
 
-  private slotForText(): Slot {
+  private queuedBytes(): Map<LanguageId, number> {
+    const bytes = new Map<LanguageId, number>();
+    for (const b of this.queue) bytes.set(b.language, (bytes.get(b.language) ?? 0) + b.bytes);
+    return bytes;
+  }
+
+  /**
+   * The queued batch a free worker (undefined: one not started yet) should take, or -1: one in a
+   * language it has, else in a language no live worker has, else in one with enough queued to share.
+   */
+  private nextBatchFor(slot: Slot | undefined, queuedBytes: ReadonlyMap<LanguageId, number>): number {
+    let fallback = -1;
+    for (let i = 0; i < this.queue.length; i++) {
+      const lang = this.queue[i].language;
+      if (slot?.languages.has(lang)) return i;
+      if (fallback >= 0) continue;
+      const elsewhere = this.slots.some((s) => s !== slot && s.stopReason === undefined && s.languages.has(lang));
+      if (!elsewhere || (queuedBytes.get(lang) ?? 0) >= SHARE_BYTES) fallback = i;
+    }
+    return fallback;
+  }
+
+  private assign(slot: Slot, batch: Batch): void {
+    slot.batch = batch;
+    slot.languages.add(batch.language);
+    this.post(slot, { kind: 'batch', batch: batch.id, files: batch.files.map((f) => ({ abs: f.abs, language: f.language })) });
+    this.busyChanged(slot);
+  }
+
+  private slotForText(language: LanguageId): Slot {
     const live = this.slots.filter((s) => s.stopReason === undefined);
-    const free = live.find((s) => !s.batch && s.ready) ?? live.find((s) => !s.batch);
+    const idle = live.filter((s) => !s.batch);
+    const free = idle.find((s) => s.ready && s.languages.has(language)) ?? idle.find((s) => s.ready) ?? idle[0];
     if (free) return free;
     if (this.slots.length < this.size || live.length === 0) return this.spawn();
     return live.reduce((a, b) => (b.texts.size < a.texts.size ? b : a));
@@ -253,7 +345,7 @@ export class ParsePool {
       faults: this.opts.faults,
     };
     const worker = new Worker(filename, { workerData: init, execArgv });
-    const slot: Slot = { worker, ready: false, texts: new Map(), exited: false };
+    const slot: Slot = { worker, ready: false, languages: new Set(), texts: new Map(), exited: false };
     worker.on('message', (msg: FromWorker) => this.onMessage(slot, msg));
     worker.on('error', (e: Error) => {
       slot.error ??= e.message || e.name;
@@ -299,7 +391,7 @@ export class ParsePool {
         const b = slot.batch;
         if (!b || b.id !== msg.batch || b.reported[msg.index]) break;
         b.reported[msg.index] = true;
-        this.report(b.run, b.files[msg.index], msg.error !== undefined ? { error: msg.error } : { tags: msg.tags }, msg.bytes);
+        this.report(b.run, b.files[msg.index], msg.error !== undefined || !msg.tags ? { error: msg.error ?? 'no result' } : { tags: fromWire(msg.tags) }, msg.bytes);
         break;
       }
       case 'done': {
@@ -317,7 +409,7 @@ export class ParsePool {
         const t = slot.texts.get(msg.id);
         if (!t) break;
         slot.texts.delete(msg.id);
-        if (msg.tags) t.resolve(msg.tags);
+        if (msg.tags) t.resolve(fromWire(msg.tags));
         else t.reject(new Error(`parsing ${t.path} failed: ${msg.error ?? 'no result'}`));
         break;
       }

@@ -1,5 +1,6 @@
 // The parse worker: a worker thread that reads source files itself, parses them with tree-sitter and
-// sends back their FileTags, so the extension host's thread never parses. Bundled as
+// sends back their FileTags (packed, see packedTags.ts), with where each definition's prompt text
+// lies in the file (snippetSpans.ts), so the extension host's thread never parses. Bundled as
 // dist/indexWorker.js; ParsePool starts it and speaks the protocol below.
 import { readFileSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -8,6 +9,8 @@ import type { FileTags, LanguageId } from '../../core/index/tags';
 import { decodeText } from '../fs/readText';
 import { extractTags } from '../treesitter/extract';
 import { GrammarLoader, type GrammarPaths } from '../treesitter/loader';
+import { toWire, type WireTags } from './packedTags';
+import { locateSnippets } from './snippetSpans';
 
 /** Faults a test can plant: a file whose absolute path contains the string crashes, hangs or throws. */
 export interface WorkerFaults {
@@ -35,9 +38,9 @@ export type ToWorker =
 
 export type FromWorker =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'file'; readonly batch: number; readonly index: number; readonly bytes: number; readonly tags?: FileTags; readonly error?: string }
+  | { readonly kind: 'file'; readonly batch: number; readonly index: number; readonly bytes: number; readonly tags?: WireTags; readonly error?: string }
   | { readonly kind: 'done'; readonly batch: number }
-  | { readonly kind: 'text'; readonly id: number; readonly tags?: FileTags; readonly error?: string };
+  | { readonly kind: 'text'; readonly id: number; readonly tags?: WireTags; readonly error?: string };
 
 const port = parentPort;
 if (!port) throw new Error('the index worker runs only as a worker thread');
@@ -65,6 +68,8 @@ port.on('message', (msg: ToWorker) => {
   }
 });
 send({ kind: 'ready' });
+// The runtime's own wasm compiles while the first batch is on its way; a failure surfaces with it.
+loader.init().catch(() => undefined);
 
 async function runBatch(batch: number, files: readonly BatchFile[]): Promise<void> {
   try {
@@ -83,8 +88,9 @@ async function parseBatch(batch: number, files: readonly BatchFile[]): Promise<v
       const buf = readFileSync(abs);
       bytes = buf.length;
       if (buf.length > init.maxFileBytes) throw new Error(`grew to ${buf.length} bytes, over the ${init.maxFileBytes}-byte limit`);
-      const tags = await parse(abs, language, decodeText(abs, buf));
-      send({ kind: 'file', batch, index, bytes, tags });
+      const text = decodeText(abs, buf);
+      const tags = await parse(abs, language, text);
+      send({ kind: 'file', batch, index, bytes, tags: toWire({ ...tags, definitions: locateSnippets(tags.definitions, text, buf) }) });
     } catch (e) {
       send({ kind: 'file', batch, index, bytes, error: errorText(e) });
     }
@@ -95,7 +101,8 @@ async function parseBatch(batch: number, files: readonly BatchFile[]): Promise<v
 
 async function parseText(id: number, language: LanguageId, text: string): Promise<void> {
   try {
-    send({ kind: 'text', id, tags: await parse('', language, text) });
+    // No spans: the buffer is not what the disk holds.
+    send({ kind: 'text', id, tags: toWire(await parse('', language, text)) });
   } catch (e) {
     send({ kind: 'text', id, error: errorText(e) });
   }

@@ -143,7 +143,7 @@ function emptyTags(language: LanguageId): FileTags {
 export function extractTags(text: string, lang: LanguageId, grammar: Grammar): FileTags {
   if (text.length === 0) return emptyTags(lang);
   let tree: Tree | null = null;
-  const acc = new Accumulator();
+  const acc = new Accumulator(text);
   try {
     tree = grammar.parser.parse(text);
     if (!tree) return emptyTags(lang);
@@ -183,6 +183,13 @@ class Accumulator {
   private readonly importRefs: RawReference[] = [];
   private locals: Set<string> | undefined;
 
+  constructor(private readonly source: string) {}
+
+  /** A node's text, cut from the parsed string (indices are UTF-16 code units), not read back through web-tree-sitter. */
+  private textOf(node: Node): string {
+    return this.source.slice(node.startIndex, node.endIndex);
+  }
+
   addMatch(captures: readonly QueryCapture[], pattern: number): void {
     let name: Node | undefined;
     let def: Node | undefined;
@@ -205,11 +212,11 @@ class Accumulator {
         case Role.Scope: scope = c.node; break;
         case Role.ScopeName: scopeName = c.node; break;
         case Role.Reference: this.addReference(c.node, r.refKind!); break;
-        case Role.Local: (this.locals ??= new Set()).add(c.node.text); break;
+        case Role.Local: (this.locals ??= new Set()).add(this.textOf(c.node)); break;
         case Role.Import: imp = c.node; break;
         case Role.ImportSource: source = c.node; break;
         case Role.ImportName: {
-          const n = c.node.text;
+          const n = this.textOf(c.node);
           (importNames ??= []).push(n);
           const short = lastSegment(n);
           if (isName(short)) this.importRefs.push({ name: short, kind: 'import', line: c.node.startPosition.row, index: c.node.startIndex });
@@ -222,7 +229,7 @@ class Accumulator {
     }
     if (def && name && defKind) this.addDefinition(def, defKind, name, body, container, pattern);
     if (scope && scopeName) {
-      const n = scopeName.text;
+      const n = this.textOf(scopeName);
       if (isName(n)) this.scopes.push({ name: n, startIndex: scope.startIndex, endIndex: scope.endIndex });
     }
     if (imp && source) this.addImport(imp, source, importNames);
@@ -232,13 +239,13 @@ class Accumulator {
     const nameIndex = nameNode.startIndex;
     const prev = this.defs.get(nameIndex);
     if (prev && prev.pattern > pattern) return;
-    const name = cleanName(nameNode.text);
+    const name = cleanName(this.textOf(nameNode));
     if (!isName(name)) return;
     const startLine = def.startPosition.row;
     const endLine = Math.max(startLine, lastLine(def));
     let signatureEndLine = endLine;
     if (body) signatureEndLine = Math.min(endLine, Math.max(startLine, bodyStartLine(body)));
-    const containerName = container ? cleanName(container.text) : undefined;
+    const containerName = container ? cleanName(this.textOf(container)) : undefined;
     this.defs.set(nameIndex, {
       name,
       kind,
@@ -255,12 +262,12 @@ class Accumulator {
   }
 
   private addReference(node: Node, kind: ReferenceKind): void {
-    const name = cleanName(node.text);
+    const name = cleanName(this.textOf(node));
     if (isName(name)) this.refs.push({ name, kind, line: node.startPosition.row, index: node.startIndex });
   }
 
   private addImport(imp: Node, sourceNode: Node, names: string[] | undefined): void {
-    const source = unquote(sourceNode.text);
+    const source = unquote(this.textOf(sourceNode));
     if (source.length === 0 || source.length > 1000) return;
     const key = `${imp.startIndex}\u0000${source}`;
     let entry = this.imports.get(key);

@@ -73,6 +73,11 @@ export class GrammarLoader {
 
   constructor(private readonly opts: GrammarPaths) {}
 
+  /** Loads the runtime ahead of the first grammar (a worker does while it waits for work). */
+  init(): Promise<void> {
+    return initRuntime(this.opts.runtimeWasm);
+  }
+
   /** The grammar of `lang`, loaded on first use and cached; a failed load is retried on the next call. */
   parserFor(lang: LanguageId): Promise<Grammar> {
     let g = this.grammars.get(lang);
