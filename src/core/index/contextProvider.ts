@@ -25,6 +25,8 @@ const IDENT = /[A-Za-z_$][\w$]*/g;
 /** Without an enclosing definition, the scope is the window of lines around the cursor, on anchored lines. */
 const WINDOW_LINES = 40;
 const MEMO_SIZE = 64;
+/** The smallest a packed snippet can be: its file header (12) and one short line. */
+const MIN_SNIPPET_TOKENS = 16;
 /** Definitions whose members the code around the cursor goes on to use. */
 const TYPE_KINDS = new Set(['class', 'interface', 'struct', 'trait', 'enum']);
 /** Lines of a header (signature, field declaration) read for the types it names. */
@@ -178,13 +180,16 @@ export class IndexContextProvider implements ContextProvider {
       const members = (this.index.file(def.path)?.definitions ?? []).filter((m) => m.container === def.name && m.startLine > def.startLine && m.endLine <= def.endLine);
       for (const m of members.slice(0, 30)) scored.push({ def: m, score: (score * 0.5) / Math.sqrt(members.length) });
     }
-    scored.sort((a, b) => b.score - a.score || a.def.path.localeCompare(b.def.path) || a.def.startLine - b.def.startLine);
+    scored.sort((a, b) => b.score - a.score || compareText(a.def.path, b.def.path) || a.def.startLine - b.def.startLine);
 
     const window = cursor.prefix.slice(-20000) + cursor.suffix.slice(0, 8000);
     const chosen: ContextSnippet[] = [];
     const seen = new Set<string>();
     let used = 0;
     for (const { def: located } of scored) {
+      // Nothing fits in what is left (a snippet costs its header and a line at least): stop
+      // rather than cut thousands of candidates that cannot be packed.
+      if (budget - used < MIN_SNIPPET_TOKENS) break;
       const id = `${located.path}:${located.startLine}:${located.name}`;
       if (seen.has(id)) continue;
       seen.add(id);
@@ -197,7 +202,7 @@ export class IndexContextProvider implements ContextProvider {
       chosen.push({ kind: def.whole && def.kind !== 'function' && def.kind !== 'method' ? 'type' : 'definition', path: def.path, startLine: def.textStartLine, endLine: def.textEndLine, symbol: def.name, text: def.text, tokens });
     }
     // Stable layout: the same set always renders in the same order.
-    return chosen.sort((a, b) => a.path.localeCompare(b.path) || a.startLine - b.startLine);
+    return chosen.sort((a, b) => compareText(a.path, b.path) || a.startLine - b.startLine);
   }
 }
 
@@ -244,4 +249,9 @@ export function importMatches(source: string, path: string): boolean {
   if (parts.length === 0) return false;
   const tail = parts.slice(-2).join('/');
   return file.endsWith(`/${tail}`) || file === tail || file.endsWith(`/${parts[parts.length - 1]}`) || file === parts[parts.length - 1];
+}
+
+/** Code-unit order: stable across locales, and much cheaper than localeCompare in a hot sort. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
