@@ -27,6 +27,8 @@ const WINDOW_LINES = 40;
 const MEMO_SIZE = 64;
 /** The smallest a packed snippet can be: its file header (12) and one short line. */
 const MIN_SNIPPET_TOKENS = 16;
+/** Longest line read for the names it uses. */
+const MAX_LINE_CHARS = 2000;
 /** Definitions whose members the code around the cursor goes on to use. */
 const TYPE_KINDS = new Set(['class', 'interface', 'struct', 'trait', 'enum']);
 /** Lines of a header (signature, field declaration) read for the types it names. */
@@ -117,11 +119,11 @@ export class IndexContextProvider implements ContextProvider {
    * 0.715 on the dev set, where imports already name most types; in Java, C# or Go a type of the
    * same package needs no import, and only this finds it).
    */
-  private addSyntaxPathTypes(cursor: CursorContext, line: number, uses: Map<string, number>): void {
-    const defs = this.index.file(cursor.path)?.definitions;
+  private addSyntaxPathTypes(read: (from: number, to: number) => string, line: number, path: string, uses: Map<string, number>): void {
+    const defs = this.index.file(path)?.definitions;
     if (!defs) return;
     const add = (from: number, to: number) => {
-      for (const m of linesOfScope(cursor, line, from, Math.min(to, from + HEADER_LINES)).matchAll(IDENT)) if (!uses.has(m[0])) uses.set(m[0], IMPORTED_ONLY);
+      for (const m of read(from, Math.min(to, from + HEADER_LINES)).matchAll(IDENT)) if (!uses.has(m[0])) uses.set(m[0], IMPORTED_ONLY);
     };
     const enclosing = defs.filter((d) => d.startLine <= line && line <= d.endLine);
     const containers = new Set<string>();
@@ -137,8 +139,9 @@ export class IndexContextProvider implements ContextProvider {
 
   private compute(cursor: CursorContext, { line, from, to }: CursorScope, imports: readonly ImportSpec[], budget: number): ContextSnippet[] {
     const uses = new Map<string, number>();
-    for (const m of linesOfScope(cursor, line, from, to).matchAll(IDENT)) uses.set(m[0], (uses.get(m[0]) ?? 0) + 1);
-    this.addSyntaxPathTypes(cursor, line, uses);
+    const read = scopeReader(cursor, line);
+    for (const m of read(from, to).matchAll(IDENT)) uses.set(m[0], (uses.get(m[0]) ?? 0) + 1);
+    this.addSyntaxPathTypes(read, line, cursor.path, uses);
     const localNames = new Set(this.index.file(cursor.path)?.definitions.map((d) => d.name));
     const importedNames = new Map<string, ImportSpec>();
     for (const imp of imports) for (const n of imp.names) importedNames.set(n, imp);
@@ -175,9 +178,25 @@ export class IndexContextProvider implements ContextProvider {
     }
     // Members of the types in play (a large class contributes only its signature): code goes on
     // to call their methods and read their fields, so they follow at a lower priority.
+    // A file's definitions grouped by container once, not scanned again for each of its types.
+    const byContainer = new Map<string, Map<string, LocatedDefinition[]>>();
+    const containedIn = (path: string, name: string) => {
+      let groups = byContainer.get(path);
+      if (!groups) {
+        groups = new Map();
+        for (const m of this.index.file(path)?.definitions ?? []) {
+          if (m.container === undefined) continue;
+          const g = groups.get(m.container);
+          if (g) g.push(m);
+          else groups.set(m.container, [m]);
+        }
+        byContainer.set(path, groups);
+      }
+      return groups.get(name) ?? [];
+    };
     for (const { def, score } of [...scored]) {
       if (!TYPE_KINDS.has(def.kind)) continue;
-      const members = (this.index.file(def.path)?.definitions ?? []).filter((m) => m.container === def.name && m.startLine > def.startLine && m.endLine <= def.endLine);
+      const members = containedIn(def.path, def.name).filter((m) => m.startLine > def.startLine && m.endLine <= def.endLine);
       for (const m of members.slice(0, 30)) scored.push({ def: m, score: (score * 0.5) / Math.sqrt(members.length) });
     }
     scored.sort((a, b) => b.score - a.score || compareText(a.def.path, b.def.path) || a.def.startLine - b.def.startLine);
@@ -225,18 +244,30 @@ function countLines(text: string): number {
 
 /** Document lines `from`..`to` (0-based, inclusive) as far as the cursor's slice of the document holds them. */
 export function linesOfScope(cursor: CursorContext, line: number, from: number, to: number): string {
+  return scopeReader(cursor, line)(from, to);
+}
+
+/**
+ * Reads document lines from the cursor's slice, splitting it once for any number of reads. A line
+ * is cut at MAX_LINE_CHARS: a minified line of 300 KB names everything and nothing.
+ */
+function scopeReader(cursor: CursorContext, line: number): (from: number, to: number) => string {
   const before = cursor.prefix.split('\n');
   const after = cursor.suffix.split('\n');
   const first = line - (before.length - 1);
-  const lines: string[] = [];
-  for (let l = Math.max(from, first); l <= to; l++) {
-    const i = l - first;
-    if (i < before.length - 1) lines.push(before[i]);
-    else if (i === before.length - 1) lines.push(before[i] + (after[0] ?? ''));
-    else if (i - (before.length - 1) < after.length) lines.push(after[i - (before.length - 1)]);
-    else break;
-  }
-  return lines.join('\n');
+  return (from, to) => {
+    const lines: string[] = [];
+    for (let l = Math.max(from, first); l <= to; l++) {
+      const i = l - first;
+      let text: string;
+      if (i < before.length - 1) text = before[i];
+      else if (i === before.length - 1) text = before[i] + (after[0] ?? '');
+      else if (i - (before.length - 1) < after.length) text = after[i - (before.length - 1)];
+      else break;
+      lines.push(text.length > MAX_LINE_CHARS ? text.slice(0, MAX_LINE_CHARS) : text);
+    }
+    return lines.join('\n');
+  };
 }
 
 /** Whether a module specifier plausibly names this file ('./geo/point' ~ 'src/geo/point.ts', 'a.b' ~ 'a/b.py'). */
