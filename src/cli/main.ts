@@ -15,9 +15,8 @@ import { NO_CONTEXT } from '../core/completion/types';
 import { silentLogger } from '../core/log';
 import { ModelService } from '../core/model/service';
 import { TokenEstimator } from '../core/model/tokens';
-import { IndexContextProvider } from '../core/index/contextProvider';
 import { EditorContextProvider } from '../core/index/editorContext';
-import { SimilarWindows, type OpenDocument } from '../core/index/similar';
+import type { OpenDocument } from '../core/index/similar';
 import { languageIdForPath } from '../core/completion/cursorText';
 import { renderContextSection } from '../core/prompt/completionPrompt';
 import { IndexService, type IndexStats } from '../node/index/indexService';
@@ -196,8 +195,7 @@ async function indexCommand(repo: string, json: boolean, io: CliIO): Promise<num
  */
 async function editorContext(service: IndexService, repo: string, open: readonly string[], io: CliIO): Promise<EditorContextProvider> {
   const estimator = new TokenEstimator();
-  const definitions = new IndexContextProvider(service.index, { estimate: (t) => estimator.estimate(t), snippet: (d) => service.snippet(d) });
-  const similar = new SimilarWindows((t) => estimator.estimate(t));
+  const provider = EditorContextProvider.create(service.index, { estimate: (t) => estimator.estimate(t), snippet: (d) => service.snippet(d) });
   const docs: OpenDocument[] = [];
   for (const file of open) {
     const path = relative(repo, resolve(file)).split(sep).join('/');
@@ -205,11 +203,15 @@ async function editorContext(service: IndexService, repo: string, open: readonly
       io.err(`warning: --open ${file}: not in the index (ignored, secret-looking, too large or not source), so not offered`);
       continue;
     }
-    const text = await readTextFile(resolve(repo, path)).catch(() => undefined);
-    if (text !== undefined) docs.push({ path, languageId: languageIdForPath(path), version: 1, text: () => text });
+    try {
+      const text = await readTextFile(resolve(repo, path));
+      docs.push({ path, languageId: languageIdForPath(path), version: 1, text: () => text });
+    } catch (e) {
+      io.err(`warning: --open ${file}: cannot read it (${e instanceof Error ? e.message : String(e)}), so not offered`);
+    }
   }
-  similar.setDocuments(docs);
-  return new EditorContextProvider(definitions, similar);
+  provider.similar.setDocuments(docs);
+  return provider;
 }
 
 async function contextCommand(where: string, repo: string, budget: number, open: readonly string[], json: boolean, io: CliIO): Promise<number> {

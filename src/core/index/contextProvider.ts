@@ -25,6 +25,7 @@ const IDENT = /[A-Za-z_$][\w$]*/g;
 /** Without an enclosing definition, the scope is the window of lines around the cursor, on anchored lines. */
 const WINDOW_LINES = 40;
 const MEMO_SIZE = 64;
+const NONE: readonly ContextSnippet[] = Object.freeze([]);
 /** The smallest a packed snippet can be: its file header (12) and one short line. */
 const MIN_SNIPPET_TOKENS = 16;
 /** Longest line read for the names it uses. */
@@ -67,10 +68,12 @@ export class IndexContextProvider implements ContextProvider {
     return this.assemble(cursor, budgetTokens);
   }
 
-  /** Synchronous core of contextFor, for benchmarks and the CLI. */
-  assemble(cursor: CursorContext, budgetTokens: number): readonly ContextSnippet[] {
-    if (budgetTokens <= 0 || this.index.fileCount === 0) return [];
-    const scope = this.scopeOf(cursor);
+  /**
+   * Synchronous core of contextFor, for benchmarks and the CLI. While the cursor stays in its
+   * scope and no other file changes, it returns the same array (callers may compare identity).
+   */
+  assemble(cursor: CursorContext, budgetTokens: number, scope: CursorScope = this.scopeOf(cursor)): readonly ContextSnippet[] {
+    if (budgetTokens <= 0 || this.index.fileCount === 0) return NONE;
     const hit = this.memo.get(scope.key);
     if (hit && hit.budget === budgetTokens) {
       const changed = this.index.changedSince(hit.revision);

@@ -4,8 +4,9 @@
 // when there is something to offer; both parts are chosen once per scope and kept while the cursor
 // stays in it, so keystrokes do not change the prompt's context section.
 import type { ContextProvider, ContextSnippet, CursorContext } from '../completion/types';
-import { linesOfScope, type IndexContextProvider } from './contextProvider';
-import type { SimilarWindows } from './similar';
+import { IndexContextProvider, linesOfScope, type IndexContextOptions } from './contextProvider';
+import type { RepoIndex } from './repoIndex';
+import { SimilarWindows } from './similar';
 
 /** Share of the budget set aside for similar windows when any could be offered (Copilot gives its volatile context 15 %). */
 export const SIMILAR_SHARE = 0.2;
@@ -16,7 +17,8 @@ const MEMO_SIZE = 64;
 
 interface Memo {
   readonly revision: number;
-  readonly definitions: string;
+  /** The definitions' array the windows were chosen after (the index returns the same one while they hold). */
+  readonly definitions: readonly ContextSnippet[];
   readonly budget: number;
   readonly windows: readonly ContextSnippet[];
 }
@@ -24,7 +26,12 @@ interface Memo {
 export class EditorContextProvider implements ContextProvider {
   private readonly memo = new Map<string, Memo>();
 
-  constructor(private readonly definitions: IndexContextProvider, private readonly similar: SimilarWindows) {}
+  /** The editor's provider over an index: its definitions, and windows from `similar` (fed by the caller). */
+  static create(index: RepoIndex, opts: IndexContextOptions): EditorContextProvider {
+    return new EditorContextProvider(new IndexContextProvider(index, opts), new SimilarWindows(opts.estimate));
+  }
+
+  constructor(private readonly definitions: IndexContextProvider, readonly similar: SimilarWindows) {}
 
   async contextFor(cursor: CursorContext, budgetTokens: number): Promise<readonly ContextSnippet[]> {
     return this.assemble(cursor, budgetTokens);
@@ -32,14 +39,13 @@ export class EditorContextProvider implements ContextProvider {
 
   assemble(cursor: CursorContext, budgetTokens: number): readonly ContextSnippet[] {
     if (budgetTokens <= 0) return [];
-    const reserve = this.similar.hasCandidates(cursor.path, cursor.languageId) ? Math.floor(budgetTokens * SIMILAR_SHARE) : 0;
-    const definitions = this.definitions.assemble(cursor, budgetTokens - reserve);
-    if (reserve === 0) return definitions;
     const scope = this.definitions.scopeOf(cursor);
+    const reserve = this.similar.hasCandidates(cursor.path, cursor.languageId) ? Math.floor(budgetTokens * SIMILAR_SHARE) : 0;
+    const definitions = this.definitions.assemble(cursor, budgetTokens - reserve, scope);
+    if (reserve === 0) return definitions;
     const hit = this.memo.get(scope.key);
-    const chosen = definitions.map((d) => `${d.path}:${d.startLine}-${d.endLine}`).join('|');
     // Same definitions and no other open document changed.
-    if (hit && hit.definitions === chosen && hit.budget === budgetTokens && [...this.similar.changedSince(hit.revision)].every((p) => p === cursor.path)) {
+    if (hit && hit.definitions === definitions && hit.budget === budgetTokens && [...this.similar.changedSince(hit.revision)].every((p) => p === cursor.path)) {
       return [...definitions, ...hit.windows];
     }
     const used = definitions.reduce((n, s) => n + s.tokens, 0);
@@ -50,7 +56,7 @@ export class EditorContextProvider implements ContextProvider {
       taken: definitions,
     }, budgetTokens - used);
     if (this.memo.size >= MEMO_SIZE) this.memo.delete(this.memo.keys().next().value as string);
-    this.memo.set(scope.key, { revision: this.similar.revision, definitions: chosen, budget: budgetTokens, windows });
+    this.memo.set(scope.key, { revision: this.similar.revision, definitions, budget: budgetTokens, windows });
     return [...definitions, ...windows];
   }
 }

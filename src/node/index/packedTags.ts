@@ -42,6 +42,23 @@ export interface PackedArrays<A> {
   readonly imports: A;
 }
 
+/** A table of strings, each numbered once, in the order first seen. */
+export function stringTable(): { readonly strings: string[]; number(s: string): number } {
+  const strings: string[] = [];
+  const ids = new Map<string, number>();
+  return {
+    strings,
+    number(s) {
+      let i = ids.get(s);
+      if (i === undefined) {
+        i = strings.push(s) - 1;
+        ids.set(s, i);
+      }
+      return i;
+    },
+  };
+}
+
 /** Packs into arrays made by `alloc` (plain arrays for JSON, typed arrays for messages), filled in one pass. */
 export function pack<A extends { [i: number]: number }>(tags: FileTags, n: Numbering, alloc: (length: number) => A): PackedArrays<A> {
   const defs = alloc(tags.definitions.length * DEF_FIELDS);
@@ -132,17 +149,9 @@ const DEF_KIND_INDEX = new Map(DEF_KINDS.map((k, i) => [k, i]));
 const REF_KIND_INDEX = new Map(REF_KINDS.map((k, i) => [k, i]));
 
 export function toWire(tags: FileTags): WireTags {
-  const strings: string[] = [];
-  const ids = new Map<string, number>();
+  const { strings, number } = stringTable();
   const arrays = pack(tags, {
-    string: (s) => {
-      let i = ids.get(s);
-      if (i === undefined) {
-        i = strings.push(s) - 1;
-        ids.set(s, i);
-      }
-      return i;
-    },
+    string: number,
     defKind: (k) => DEF_KIND_INDEX.get(k) as number,
     refKind: (k) => REF_KIND_INDEX.get(k) as number,
   }, (length) => new Int32Array(length));

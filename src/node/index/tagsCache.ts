@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { DefinitionKind, FileTags, LanguageId, ReferenceKind } from '../../core/index/tags';
-import { pack, unpack } from './packedTags';
+import { pack, stringTable, unpack } from './packedTags';
 
 export interface CachedTags {
   readonly size: number;
@@ -83,8 +83,7 @@ export class TagsCache {
 }
 
 function encode(entries: ReadonlyMap<string, CachedTags>, version: string): Stored {
-  const strings: string[] = [];
-  const ids = new Map<string, number>();
+  const { strings, number } = stringTable();
   const languages: string[] = [];
   const defKinds: string[] = [];
   const refKinds: string[] = [];
@@ -94,14 +93,7 @@ function encode(entries: ReadonlyMap<string, CachedTags>, version: string): Stor
     return i;
   };
   const numbering = {
-    string: (s: string): number => {
-      let i = ids.get(s);
-      if (i === undefined) {
-        i = strings.push(s) - 1;
-        ids.set(s, i);
-      }
-      return i;
-    },
+    string: number,
     defKind: (k: DefinitionKind) => indexIn(defKinds, k),
     refKind: (k: ReferenceKind) => indexIn(refKinds, k),
   };

@@ -4,9 +4,7 @@
 // recent edits after the index's definitions. A failing index never blocks
 // completions: they simply get no repository context.
 import * as vscode from 'vscode';
-import { IndexContextProvider } from '../../core/index/contextProvider';
 import { EditorContextProvider } from '../../core/index/editorContext';
-import { SimilarWindows } from '../../core/index/similar';
 import type { ContextProvider } from '../../core/completion/types';
 import type { Logger } from '../../core/log';
 import { TokenEstimator } from '../../core/model/tokens';
@@ -30,9 +28,7 @@ export function registerIndex(context: vscode.ExtensionContext, logger: Logger):
   let report: ((done: number, total: number) => void) | undefined;
   const service = new IndexService({ root, cacheFile, logger, onProgress: (d, t) => report?.(d, t) });
   const estimator = new TokenEstimator();
-  const definitions = new IndexContextProvider(service.index, { estimate: (t) => estimator.estimate(t), snippet: (d) => service.snippet(d) });
-  const similar = new SimilarWindows((t) => estimator.estimate(t));
-  const editorContext = new EditorContextProvider(definitions, similar);
+  const editorContext = EditorContextProvider.create(service.index, { estimate: (t) => estimator.estimate(t), snippet: (d) => service.snippet(d) });
   let cancel: AbortController | undefined;
 
   const build = () => {
@@ -70,7 +66,7 @@ export function registerIndex(context: vscode.ExtensionContext, logger: Logger):
     }, ms));
   };
 
-  const tabs = trackOpenTabs(context, similar, rel, (p) => service.index.file(p) !== undefined);
+  const tabs = trackOpenTabs(context, editorContext.similar, rel, (p) => service.index.file(p) !== undefined);
   const provider: ContextProvider = {
     contextFor: async (cursor, budget) => {
       tabs.refresh();
