@@ -124,6 +124,19 @@ describe('IndexContextProvider', () => {
     assert.ok(!p.assemble(cursor, 1000).some((s) => s.symbol === 'Point'));
   });
 
+  it('an ambiguous name gives the same context whatever order the files were indexed in', () => {
+    const files = Array.from({ length: 12 }, (_, i) => indexed(`pkg${String(i).padStart(2, '0')}/util.ts`, 'export function helper(x: number): number {\n  return x;\n}\n', [def('helper', 'function', 0, 2)]));
+    const caller = indexed('pkg05/main.ts', 'export function run() {\n  return helper(1);\n}\n', [def('run', 'function', 0, 2)], { helper: 1 });
+    const contextWith = (order: IndexedFile[]) => {
+      const idx = new RepoIndex();
+      for (const f of [...order, caller]) idx.upsert(f);
+      return provider(idx).assemble(cursorFromText(texts.get('pkg05/main.ts')!, 1, 9, 'pkg05/main.ts'), 2000).map((s) => s.path);
+    };
+    const forward = contextWith(files);
+    assert.deepEqual(contextWith([...files].reverse()), forward);
+    assert.ok(forward.includes('pkg05/util.ts'), `the same folder's helper is among them: ${forward.join(', ')}`);
+  });
+
   it('types on the syntax path: the enclosing class header and the declared types of the fields the scope uses', () => {
     // Java: types of the same package need no import, so only the syntax path names them.
     const idx = new RepoIndex();

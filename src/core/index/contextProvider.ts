@@ -25,6 +25,8 @@ const IDENT = /[A-Za-z_$][\w$]*/g;
 /** Without an enclosing definition, the scope is the window of lines around the cursor, on anchored lines. */
 const WINDOW_LINES = 40;
 const MEMO_SIZE = 64;
+/** Definitions of one name considered at most. */
+const MAX_PER_NAME = 8;
 const NONE: readonly ContextSnippet[] = Object.freeze([]);
 /** The smallest a packed snippet can be: its file header (12) and one short line. */
 const MIN_SNIPPET_TOKENS = 16;
@@ -174,7 +176,10 @@ export class IndexContextProvider implements ContextProvider {
       const viaImport = imp ? defs.filter((d) => importMatches(imp.source, d.path)) : [];
       const candidates = viaImport.length > 0 ? viaImport : defs;
       const base = (count === IMPORTED_ONLY ? 0.5 : Math.log2(1 + count)) * (imp ? 4 : 1) * (localNames.has(name) ? 0.3 : 1) / Math.sqrt(candidates.length);
-      for (const def of candidates.slice(0, 8)) {
+      // An ambiguous name: the nearest few, chosen the same way whatever order the files were indexed in.
+      const picked = candidates.length <= MAX_PER_NAME ? candidates
+        : [...candidates].sort((a, b) => near(b.path) - near(a.path) || compareText(a.path, b.path) || a.startLine - b.startLine).slice(0, MAX_PER_NAME);
+      for (const def of picked) {
         const kindBoost = def.kind === 'interface' || def.kind === 'type' || def.kind === 'class' || def.kind === 'struct' || def.kind === 'enum' || def.kind === 'trait' ? 1.3 : 1;
         scored.push({ def, score: base * kindBoost * (viaImport.length > 0 ? 2 : 1) * near(def.path) });
       }
