@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RepoIndex, type IndexedFile } from '../../src/core/index/repoIndex';
 import { definitionSnippets, MAX_WHOLE_LINES, snippetOf } from '../../src/core/index/snippets';
-import { IndexContextProvider, importMatches } from '../../src/core/index/contextProvider';
+import { IndexContextProvider, importMatches, proximity } from '../../src/core/index/contextProvider';
 import type { Definition, FileTags, LanguageId } from '../../src/core/index/tags';
 import { cursorFromText } from '../../src/core/completion/cursorText';
 
@@ -157,6 +157,18 @@ describe('IndexContextProvider', () => {
     assert.ok(got.includes('Store'), `the superclass in the class header: ${got.join(', ')}`);
     assert.ok(got.includes('Clock'), `the type of the field the method uses: ${got.join(', ')}`);
     assert.ok(!got.includes('Ledger'), 'a field the scope does not use brings nothing');
+  });
+});
+
+describe('proximity', () => {
+  it('shared leading folders over the deeper path\'s depth, whole folder names only', () => {
+    const near = proximity('src/b/c.ts');
+    assert.equal(near('src/b/x.ts'), 2);
+    assert.equal(near('src/bc/d.ts'), 1.5, '"bc" is not "b"');
+    assert.equal(near('src/b/c/d.ts'), 1 + 2 / 3);
+    assert.equal(near('lib/x.ts'), 1);
+    assert.equal(near('x.ts'), 1);
+    assert.equal(proximity('x.ts')('y.ts'), 1);
   });
 });
 

@@ -177,8 +177,7 @@ export class IndexContextProvider implements ContextProvider {
       const candidates = viaImport.length > 0 ? viaImport : defs;
       const base = (count === IMPORTED_ONLY ? 0.5 : Math.log2(1 + count)) * (imp ? 4 : 1) * (localNames.has(name) ? 0.3 : 1) / Math.sqrt(candidates.length);
       // An ambiguous name: the nearest few, chosen the same way whatever order the files were indexed in.
-      const picked = candidates.length <= MAX_PER_NAME ? candidates
-        : [...candidates].sort((a, b) => near(b.path) - near(a.path) || compareText(a.path, b.path) || a.startLine - b.startLine).slice(0, MAX_PER_NAME);
+      const picked = candidates.length <= MAX_PER_NAME ? candidates : nearest(candidates, near, MAX_PER_NAME);
       for (const def of picked) {
         const kindBoost = def.kind === 'interface' || def.kind === 'type' || def.kind === 'class' || def.kind === 'struct' || def.kind === 'enum' || def.kind === 'trait' ? 1.3 : 1;
         scored.push({ def, score: base * kindBoost * (viaImport.length > 0 ? 2 : 1) * near(def.path) });
@@ -233,15 +232,27 @@ export class IndexContextProvider implements ContextProvider {
   }
 }
 
-/** 1 for unrelated folders, up to 2 for the same folder: shared leading folders over depth. */
-function proximity(from: string): (path: string) => number {
-  const a = from.split('/').slice(0, -1);
+/**
+ * 1 for unrelated folders, up to 2 for the same folder: shared leading folders over depth. Runs
+ * for every candidate definition of every name, so it compares characters rather than splitting.
+ */
+export function proximity(from: string): (path: string) => number {
+  const dir = from.slice(0, from.lastIndexOf('/') + 1);
+  const depth = slashes(dir, dir.length);
   return (path: string) => {
-    const b = path.split('/').slice(0, -1);
+    const cut = path.lastIndexOf('/') + 1;
+    const limit = Math.min(cut, dir.length);
     let shared = 0;
-    while (shared < a.length && shared < b.length && a[shared] === b[shared]) shared++;
-    return 1 + shared / Math.max(1, Math.max(a.length, b.length));
+    for (let i = 0; i < limit && path.charCodeAt(i) === dir.charCodeAt(i); i++) if (dir.charCodeAt(i) === SLASH) shared++;
+    return 1 + shared / Math.max(1, depth, slashes(path, cut));
   };
+}
+
+const SLASH = 0x2f;
+function slashes(text: string, end: number): number {
+  let n = 0;
+  for (let i = 0; i < end; i++) if (text.charCodeAt(i) === SLASH) n++;
+  return n;
 }
 
 function countLines(text: string): number {
@@ -293,4 +304,25 @@ export function importMatches(source: string, path: string): boolean {
 /** Code-unit order: stable across locales, and much cheaper than localeCompare in a hot sort. */
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The `k` definitions nearest the cursor's file, ties broken by path and line: one pass keeping a
+ * sorted short list, as a name can have hundreds of definitions and this runs per name.
+ */
+function nearest(defs: readonly LocatedDefinition[], near: (path: string) => number, k: number): LocatedDefinition[] {
+  const best: Array<{ def: LocatedDefinition; n: number }> = [];
+  const before = (a: { def: LocatedDefinition; n: number }, b: { def: LocatedDefinition; n: number }) =>
+    a.n > b.n || (a.n === b.n && (compareText(a.def.path, b.def.path) || a.def.startLine - b.def.startLine) < 0);
+  for (const def of defs) {
+    const c = { def, n: near(def.path) };
+    if (best.length === k && !before(c, best[k - 1])) continue;
+    let i = best.length === k ? k - 1 : best.length;
+    while (i > 0 && before(c, best[i - 1])) {
+      best[i] = best[i - 1];
+      i--;
+    }
+    best[i] = c;
+  }
+  return best.map((c) => c.def);
 }
