@@ -3,7 +3,7 @@
 // edits one without running this.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SETTINGS } from '../src/core/config';
-import { COMMANDS } from '../src/vscode/ids';
+import { COMMANDS, settingScope } from '../src/vscode/ids';
 
 const TITLES: Record<keyof typeof COMMANDS, string> = {
   selectModel: 'Select Model',
@@ -30,7 +30,7 @@ export function contributes(): Record<string, unknown> {
     }
     if (s.key === SETTINGS.requestHeaders.key) p.additionalProperties = { type: 'string' };
     if (s.key === SETTINGS.completionLanguages.key) p.additionalProperties = { type: 'boolean' };
-    p.scope = s.key === SETTINGS.completionLanguages.key || s.key === SETTINGS.completionEnabled.key ? 'resource' : 'machine-overridable';
+    p.scope = settingScope(s.key);
     properties[s.key] = p;
   }
   return {
