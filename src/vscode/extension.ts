@@ -9,6 +9,7 @@ import { ModelRuntime } from './runtime';
 import { registerInlineCompletions } from './completion/register';
 import { registerIndex } from './index/register';
 import { registerStatusBar, type CompletionStatus } from './statusBar';
+import { RESTRICTED_MODE_NOTE } from './statusView';
 
 export function activate(context: vscode.ExtensionContext): void {
   const channel = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
@@ -22,13 +23,19 @@ export function activate(context: vscode.ExtensionContext): void {
     void vscode.window.showErrorMessage('Hearth could not start. See "Hearth: Show Log".');
     return;
   }
-  context.subscriptions.push(runtime, vscode.workspace.onDidChangeConfiguration((e) => runtime.onConfigurationChanged(e)));
+  context.subscriptions.push(
+    runtime,
+    vscode.workspace.onDidChangeConfiguration((e) => runtime.onConfigurationChanged(e)),
+    // The workspace's own settings apply from now on; the index starts by itself (index/register).
+    vscode.workspace.onDidGrantWorkspaceTrust(() => runtime.reload('Workspace trusted: indexing the repository, and reading the workspace settings again.')),
+  );
 
   const index = startFeature('repository index', logger, () => registerIndex(context, logger));
   const completions = startFeature('inline completions', logger, () => registerInlineCompletions(context, runtime, logger, index?.context)) ?? NO_COMPLETIONS;
   startFeature('status bar', logger, () => registerStatusBar(context, runtime, completions));
   startFeature('commands', logger, () => registerCommands(context, runtime, channel, logger, () => completions.paused));
-  logger.info(`Hearth ${String(context.extension.packageJSON.version)} activated${vscode.workspace.isTrusted ? '' : ' (untrusted workspace: generated code will not run)'}.`);
+  logger.info(`Hearth ${String(context.extension.packageJSON.version)} activated.`);
+  if (!vscode.workspace.isTrusted) logger.info(RESTRICTED_MODE_NOTE);
 }
 
 function startFeature<T>(name: string, logger: Logger, start: () => T): T | undefined {

@@ -36,10 +36,16 @@ export class ModelRuntime implements vscode.Disposable {
 
   /** Rebuilds when a hearth.* setting changed. */
   onConfigurationChanged(e: vscode.ConfigurationChangeEvent): void {
-    if (e.affectsConfiguration('hearth')) {
-      this.logger.info('Settings changed: reconnecting.');
-      this.build();
-    }
+    if (e.affectsConfiguration('hearth')) this.reload('Settings changed: reconnecting.');
+  }
+
+  /**
+   * Reads the settings again and rebuilds; for changes VS Code reports as no configuration event,
+   * such as the workspace becoming trusted (its own settings apply from then on).
+   */
+  reload(reason: string): void {
+    this.logger.info(reason);
+    this.build();
   }
 
   private build(): void {

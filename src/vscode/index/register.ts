@@ -2,10 +2,12 @@
 // progress, cancellable), kept current from file events and from the active editor's unsaved
 // text, and offered to completions as their repository context, with windows from open tabs and
 // recent edits after the index's definitions. A failing index never blocks
-// completions: they simply get no repository context.
+// completions: they simply get no repository context. In Restricted Mode nothing of this starts
+// (no walk, no git, no parsing): a cloned repository's git config can name commands git would run,
+// so the index waits until the user trusts the folder.
 import * as vscode from 'vscode';
 import { EditorContextProvider } from '../../core/index/editorContext';
-import type { ContextProvider } from '../../core/completion/types';
+import { NO_CONTEXT, type ContextProvider } from '../../core/completion/types';
 import type { Logger } from '../../core/log';
 import { TokenEstimator } from '../../core/model/tokens';
 import { IndexService } from '../../node/index/indexService';
@@ -20,7 +22,31 @@ export interface IndexFeature {
 
 export function registerIndex(context: vscode.ExtensionContext, logger: Logger): IndexFeature {
   const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
-  if (!folder) return { context: { contextFor: async () => [] } };
+  if (!folder) return { context: NO_CONTEXT };
+  let live: LiveIndex | undefined;
+  const start = () => { live ??= startIndex(context, logger, folder); };
+  context.subscriptions.push(
+    vscode.commands.registerCommand(COMMANDS.reindex, () => (live ? live.build() : askForTrust())),
+    vscode.commands.registerCommand(COMMANDS.cancelIndexing, () => live?.cancel()),
+  );
+  if (vscode.workspace.isTrusted) start();
+  else context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(start));
+  return { context: { contextFor: (cursor, budget, signal) => (live ? live.context.contextFor(cursor, budget, signal) : NO_CONTEXT.contextFor(cursor, budget, signal)) } };
+}
+
+/** Only for the user's own Rebuild command: say why there is no index rather than do nothing. */
+function askForTrust(): void {
+  void vscode.window.showInformationMessage('Hearth indexes the repository only in a trusted folder (indexing runs git).', 'Manage Workspace Trust')
+    .then((pick) => pick && vscode.commands.executeCommand('workbench.trust.manage'));
+}
+
+interface LiveIndex {
+  readonly context: ContextProvider;
+  build(): void;
+  cancel(): void;
+}
+
+function startIndex(context: vscode.ExtensionContext, logger: Logger, folder: vscode.WorkspaceFolder): LiveIndex {
   const root = folder.uri.fsPath;
   const cacheFile = context.storageUri ? vscode.Uri.joinPath(context.storageUri, 'index-cache.json').fsPath : undefined;
   if (context.storageUri) void vscode.workspace.fs.createDirectory(context.storageUri).then(undefined, () => undefined);
@@ -83,6 +109,8 @@ export function registerIndex(context: vscode.ExtensionContext, logger: Logger):
     for (const q of [...service.index.paths()]) if (q === p || q.startsWith(`${p}/`)) service.removeFile(q);
   };
 
+  // Let the editor finish starting first: indexing is background work.
+  const first = setTimeout(build, 500);
   context.subscriptions.push(
     watcher,
     watcher.onDidCreate(onChanged),
@@ -100,11 +128,7 @@ export function registerIndex(context: vscode.ExtensionContext, logger: Logger):
       if (!p || e.document !== vscode.window.activeTextEditor?.document || e.contentChanges.length === 0) return;
       later(`buffer:${p}`, BUFFER_DEBOUNCE_MS, () => service.updateBuffer(p, e.document.getText()));
     }),
-    vscode.commands.registerCommand(COMMANDS.reindex, () => build()),
-    vscode.commands.registerCommand(COMMANDS.cancelIndexing, () => { cancel?.abort(); logger.info('Indexing cancelled.'); }),
-    { dispose: () => { cancel?.abort(); for (const t of pending.values()) clearTimeout(t); void service.dispose(); } },
+    { dispose: () => { clearTimeout(first); cancel?.abort(); for (const t of pending.values()) clearTimeout(t); void service.dispose(); } },
   );
-  // Let the editor finish starting first: indexing is background work.
-  setTimeout(build, 500);
-  return { context: provider };
+  return { context: provider, build, cancel: () => { cancel?.abort(); logger.info('Indexing cancelled.'); } };
 }
