@@ -1,5 +1,5 @@
 // The one status bar item: the model and whether Hearth can use it, with the fix in the tooltip
-// and in the accessible label.
+// and in the accessible label; in Restricted Mode, a shield and what that mode turned off.
 import * as vscode from 'vscode';
 import { STATUS_ITEM_ID } from './ids';
 import type { ModelRuntime } from './runtime';
@@ -16,7 +16,7 @@ export function registerStatusBar(context: vscode.ExtensionContext, runtime: Mod
   const item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Right, 100);
   item.name = 'Hearth';
   const render = () => {
-    const v = statusView(runtime.monitor.state, runtime.config.serverUrl, { busy: runtime.busy, paused: completions.paused, slowMs: completions.slowMs });
+    const v = statusView(runtime.monitor.state, runtime.config.serverUrl, { busy: runtime.busy, paused: completions.paused, slowMs: completions.slowMs, restricted: !vscode.workspace.isTrusted });
     item.text = v.text;
     item.tooltip = v.tooltip;
     item.accessibilityInformation = { label: v.label, role: 'button' };
@@ -31,5 +31,6 @@ export function registerStatusBar(context: vscode.ExtensionContext, runtime: Mod
     runtime.onDidChangeActivity(render),
     runtime.onDidRebuild(render),
     completions.onDidChange(render),
+    vscode.workspace.onDidGrantWorkspaceTrust(render),
   );
 }

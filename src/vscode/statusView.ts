@@ -18,10 +18,22 @@ export interface ActivityFlags {
   readonly paused?: boolean;
   /** Median completion latency, when it is over the "slow" limit. */
   readonly slowMs?: number;
+  /** The workspace is not trusted (Restricted Mode). */
+  readonly restricted?: boolean;
 }
+
+/** What Restricted Mode turns off, in the words the status bar and the log use. */
+export const RESTRICTED_MODE_NOTE = 'Restricted Mode: no repository index or git, this workspace\'s settings for models and sizes ignored (the server and headers come only from your user settings), generated code never runs. Trust the folder to turn them on.';
 
 /** Pure: what the item shows for a state (tested without an editor). */
 export function statusView(s: ConnectionState, serverUrl: string, flags: ActivityFlags): StatusView {
+  const v = connectionView(s, serverUrl, flags);
+  if (!flags.restricted) return v;
+  // The shield stays in every state: what is off does not depend on the connection.
+  return { ...v, text: `$(shield) ${v.text}`, label: `${v.label}${/[.!?]$/.test(v.label) ? '' : '.'} ${RESTRICTED_MODE_NOTE}`, tooltip: `${v.tooltip}\n\n${RESTRICTED_MODE_NOTE}` };
+}
+
+function connectionView(s: ConnectionState, serverUrl: string, flags: ActivityFlags): StatusView {
   const { busy } = flags;
   switch (s.kind) {
     case 'checking':

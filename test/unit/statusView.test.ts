@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { statusView } from '../../src/vscode/statusView';
+import { RESTRICTED_MODE_NOTE, statusView } from '../../src/vscode/statusView';
 import { classifyServerError, unreachableError } from '../../src/core/errors';
 import { describeFromShow } from '../../src/core/model/describe';
 import { COMMANDS } from '../../src/vscode/ids';
@@ -53,5 +53,38 @@ describe('status bar view: completion states', () => {
   it('an outage wins over everything', () => {
     const v = statusView({ kind: 'unreachable', model: 'gemma4:e4b', error: unreachableError(url) }, url, { busy: true, paused: true, slowMs: 4000 });
     assert.equal(v.text, '$(debug-disconnect) Hearth: unreachable');
+  });
+});
+
+describe('status bar view: Restricted Mode', () => {
+  const connected = { kind: 'connected' as const, model: 'gemma4:e4b', version: '0.33.0', description, numCtx: 32768 };
+  it('a shield in the text, and what is off in the tooltip and the accessible label', () => {
+    const v = statusView(connected, url, { busy: false, restricted: true });
+    assert.equal(v.text, '$(shield) $(check) gemma4:e4b');
+    assert.equal(v.label, `Hearth: connected to ${url}, model gemma4:e4b. ${RESTRICTED_MODE_NOTE}`);
+    assert.ok(v.tooltip.startsWith('Hearth — gemma4:e4b on Ollama 0.33.0'), 'the connection comes first');
+    assert.ok(v.tooltip.endsWith(`\n\n${RESTRICTED_MODE_NOTE}`));
+    assert.equal(v.command, COMMANDS.statusMenu);
+  });
+  it('says what is off: index, git, workspace settings, generated code; and how to turn it on', () => {
+    for (const what of [/^Restricted Mode:/, /no repository index or git/, /settings for models and sizes ignored/, /server and headers come only from your user settings/, /generated code never runs/, /Trust the folder/]) {
+      assert.match(RESTRICTED_MODE_NOTE, what);
+    }
+  });
+  it('kept in every connection state, after the state itself', () => {
+    const down = statusView({ kind: 'unreachable', model: 'gemma4:e4b', error: unreachableError(url) }, url, { busy: false, restricted: true });
+    assert.equal(down.text, '$(shield) $(debug-disconnect) Hearth: unreachable');
+    assert.match(down.label, /^Hearth: Cannot reach Ollama/);
+    assert.ok(down.label.endsWith(RESTRICTED_MODE_NOTE));
+    assert.doesNotMatch(down.label, /\.\. /, 'one full stop between the state and the note');
+    assert.equal(down.command, COMMANDS.doctor);
+    const paused = statusView(connected, url, { busy: false, paused: true, restricted: true });
+    assert.equal(paused.text, '$(shield) $(debug-pause) gemma4:e4b');
+  });
+  it('a trusted workspace shows no shield and no note', () => {
+    const v = statusView(connected, url, { busy: false, restricted: false });
+    assert.equal(v.text, '$(check) gemma4:e4b');
+    assert.ok(!v.tooltip.includes('Restricted Mode'));
+    assert.ok(!v.label.includes('Restricted Mode'));
   });
 });
