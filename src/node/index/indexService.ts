@@ -14,6 +14,8 @@ import { ParsePool } from './parsePool';
 import { SpanReader } from './spanReader';
 import { TagsCache } from './tagsCache';
 import { examinePath, isSecretPath, walkWorkspace, type WalkedFile, type WalkMode } from './walk';
+import { GitRunner } from '../git/gitRunner';
+import { PrivacyGate } from '../privacy/gate';
 
 /** Bump when queries or the extracted data change: the persistent cache is then discarded. */
 export const INDEX_FORMAT_VERSION = 'tags-2';
@@ -39,12 +41,17 @@ export interface IndexServiceOptions {
   readonly workers?: number;
   readonly logger: Logger;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Runs git for the walk and the gate; null: never run git (the .gitignore files are read instead). */
+  readonly git?: GitRunner | null;
 }
 
 interface Entry { size: number; mtimeMs: number; tags: FileTags }
 
 export class IndexService {
   readonly index = new RepoIndex();
+  /** Judges every path the index admits, and redacts what it hands out for prompts. */
+  readonly gate: PrivacyGate;
+  private readonly git: GitRunner | undefined;
   private readonly pool: ParsePool;
   private readonly cache: TagsCache | undefined;
   private readonly meta = new Map<string, Entry>();
@@ -61,6 +68,8 @@ export class IndexService {
 
   constructor(private readonly opts: IndexServiceOptions) {
     this.pool = new ParsePool({ workers: opts.workers });
+    this.git = opts.git === null ? undefined : opts.git ?? new GitRunner(opts.root);
+    this.gate = new PrivacyGate(opts.root, { git: this.git, mode: () => this.walkMode });
     this.cache = opts.cacheFile ? new TagsCache(opts.cacheFile, INDEX_FORMAT_VERSION) : undefined;
     this.spans = new SpanReader(opts.root, (path) => {
       if (!this.index.file(path) || isSecretPath(path) || this.buffers.has(path)) return undefined;
@@ -83,7 +92,7 @@ export class IndexService {
       const c = cached.get(path);
       return c !== undefined && c.size === size && c.mtimeMs === mtimeMs;
     };
-    const { files, skipped, mode } = await walkWorkspace({ root: this.opts.root, maxFileBytes: MAX_INDEXED_BYTES, signal, knownText: known });
+    const { files, skipped, mode } = await walkWorkspace({ root: this.opts.root, maxFileBytes: MAX_INDEXED_BYTES, signal, knownText: known, git: this.git ?? null });
     this.walkMode = mode;
     const present = new Set(files.map((f) => f.path));
     for (const p of [...this.index.paths()]) if (!present.has(p)) this.removeFile(p);
@@ -128,7 +137,7 @@ export class IndexService {
    */
   async updateFile(path: string): Promise<void> {
     if (this.disposed || !indexable(path)) return;
-    const file = await examinePath({ root: this.opts.root, path, maxFileBytes: MAX_INDEXED_BYTES, mode: this.walkMode });
+    const file = await examinePath({ root: this.opts.root, path, maxFileBytes: MAX_INDEXED_BYTES, mode: this.walkMode, gate: this.gate });
     if (!file) {
       this.removeFile(path);
       return;

@@ -2,14 +2,19 @@
 // .gitignore semantics, fast); elsewhere the tree is walked with the `ignore` package reading every
 // .gitignore on the way. Either way a root `.hearthignore` applies, dependency/build folders stay
 // out, and no secret, binary, oversized or unparseable file is listed.
-import { execFile } from 'node:child_process';
-import { type Dirent, type Stats, closeSync, lstatSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { readFile, realpath } from 'node:fs/promises';
+import { type Dirent, type Stats, closeSync, lstatSync, openSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
+import { GitRunner } from '../git/gitRunner';
+import { PrivacyGate } from '../privacy/gate';
+import { type IgnoreScope, ignores, isIgnored, readIgnoreFile, readIgnoreFileSync } from '../privacy/ignoreRules';
 import type { LanguageId } from '../../core/index/tags';
 import { looksBinary } from '../fs/readText';
 import { languageForPath } from '../treesitter/languages';
+import { isSecretPath } from '../../core/privacy/secretPaths';
+
+export { isSecretPath };
 
 export interface WalkedFile {
   /** Relative to the root, forward slashes. */
@@ -43,6 +48,8 @@ export interface WalkOptions {
   readonly signal?: AbortSignal;
   /** How long `git ls-files` may take before the plain walk is used instead. Default 20 s. */
   readonly gitTimeoutMs?: number;
+  /** Runs git (always through the safe runner); null: never run git, walk the tree. */
+  readonly git?: GitRunner | null;
   /**
    * Files known to have been text at this size and mtime (the tags cache knows them) skip the
    * binary sniff, the most expensive step of a warm start.
@@ -75,7 +82,8 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
   const filter = new FileFilter(root, rootReal, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     await readIgnoreFile(join(root, '.hearthignore')), opts.knownText);
 
-  const listed = await gitListing(root, opts.gitTimeoutMs ?? DEFAULT_GIT_TIMEOUT_MS, signal);
+  const git = opts.git === null ? undefined : opts.git ?? new GitRunner(root);
+  const listed = git ? await gitListing(git, opts.gitTimeoutMs ?? DEFAULT_GIT_TIMEOUT_MS, signal) : undefined;
   let candidates: string[];
   if (listed) {
     candidates = [];
@@ -86,6 +94,8 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
   } else {
     candidates = await walkTree(root, filter, signal);
   }
+  // A link is admitted only to a file the walk itself would list (not ignored, not secret).
+  filter.listed = new Set(candidates);
 
   const files: WalkedFile[] = [];
   await forEachSliced(candidates, signal, (path) => {
@@ -98,54 +108,26 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
 
 /**
  * One root-relative path through the same gate as a full walk: what the editor's file events and
- * saves ask about. Undefined when a walk would not list it: ignored by git, by a .gitignore (in a
- * folder that is not a git work tree) or by .hearthignore, under dependency or build folders, a
- * secret, too large, binary, a link out of the root, or a language without a grammar.
+ * saves ask about. Undefined when a walk would not list it: refused by the privacy gate (a secret,
+ * ignored by git, by a .gitignore or by .hearthignore, a link out of the root or to such a file),
+ * under dependency or build folders, too large, binary, or a language without a grammar.
  */
 export async function examinePath(opts: {
-  root: string; path: string; maxFileBytes?: number; gitTimeoutMs?: number;
+  root: string; path: string; maxFileBytes?: number;
   /** The mode the full walk used, so that one path is judged as the walk judged it; unknown: ask git. */
   mode?: WalkMode;
+  /** The gate to judge by; default: one for `root` that may run git (through the safe runner). */
+  gate?: PrivacyGate;
 }): Promise<WalkedFile | undefined> {
   const { root, path } = opts;
-  if (isSecretPath(path) || !languageForPath(path)) return undefined;
+  if (!languageForPath(path)) return undefined;
+  const gate = opts.gate ?? new PrivacyGate(root, { git: new GitRunner(root), mode: () => opts.mode });
+  const verdict = await gate.admitPath(path);
+  if (!verdict.admitted) return undefined;
+  if (inSkippedDir(path, verdict.listing === 'tracked')) return undefined;
   const filter = new FileFilter(root, await realpath(root), opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     await readIgnoreFile(join(root, '.hearthignore')), undefined);
-  const parts = path.split('/');
-  for (let i = 1; i < parts.length; i++) {
-    const dir = parts.slice(0, i).join('/');
-    if (filter.hearthIgnore && ignores(filter.hearthIgnore, `${dir}/`)) return undefined;
-  }
-  const listed = opts.mode === 'plain' ? undefined : await gitStatusOf(root, path, opts.gitTimeoutMs ?? DEFAULT_GIT_TIMEOUT_MS);
-  if (listed === 'not listed') return undefined;
-  if (listed === undefined) {
-    // Not a git work tree: the walk's own rules, folder by folder down to the file.
-    let scopes: IgnoreScope[] = [];
-    for (let i = 0; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join('/');
-      if (i > 0 && (ALWAYS_SKIPPED_DIRS.has(parts[i - 1]) || GENERATED_DIRS.has(parts[i - 1]) || isIgnored(scopes, `${dir}/`))) return undefined;
-      const rules = readIgnoreFileSync(join(root, dir, '.gitignore'));
-      if (rules) scopes = [...scopes, { dir, rules }];
-    }
-    if (isIgnored(scopes, path)) return undefined;
-  } else if (inSkippedDir(path, listed === 'tracked')) {
-    return undefined;
-  }
   return filter.examine(path);
-}
-
-/** How git lists one path: tracked, untracked but not ignored, or not at all; undefined without git. */
-async function gitStatusOf(root: string, path: string, timeoutMs: number): Promise<'tracked' | 'untracked' | 'not listed' | undefined> {
-  const spec = `:(literal)${path}`;
-  try {
-    const [tracked, untracked] = await Promise.all([
-      git(root, ['ls-files', '--cached', '-z', '--', spec], timeoutMs, undefined),
-      git(root, ['ls-files', '--others', '--exclude-standard', '-z', '--', spec], timeoutMs, undefined),
-    ]);
-    return tracked ? 'tracked' : untracked ? 'untracked' : 'not listed';
-  } catch {
-    return undefined;
-  }
 }
 
 function inSkippedDir(path: string, tracked: boolean): boolean {
@@ -160,6 +142,8 @@ function inSkippedDir(path: string, tracked: boolean): boolean {
 /** The checks every listed file goes through, in both modes, and the tally of what they refused. */
 class FileFilter {
   readonly skipped: Record<SkipReason, number> = { secret: 0, ignored: 0, tooLarge: 0, binary: 0, unsupported: 0 };
+  /** Every path the walk lists, once known: links must lead to one of them. */
+  listed: ReadonlySet<string> | undefined;
   private readonly head = Buffer.alloc(8192);
 
   constructor(
@@ -188,7 +172,11 @@ class FileFilter {
       const rel = relative(this.rootReal, target);
       if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return this.skip('ignored');
       // `notes.ts -> .env` must not smuggle the secret in under an innocent name.
-      if (isSecretPath(rel.split(sep).join('/'))) return this.skip('secret');
+      const targetPath = rel.split(sep).join('/');
+      if (isSecretPath(targetPath)) return this.skip('secret');
+      // `src/x.ts -> ../ignored/local.ts`: the link is listed, what it leads to is not.
+      if (this.listed && !this.listed.has(targetPath)) return this.skip('ignored');
+      if (this.hearthIgnore && ignores(this.hearthIgnore, targetPath)) return this.skip('ignored');
       st = statOrUndefined(abs, statSync);
       if (!st) return undefined;
     }
@@ -238,15 +226,15 @@ interface ListedPath {
  * that an enclosing repository ignores wholesale, e.g. a home directory kept in git with `*`
  * ignored: then the plain walk gives the user what they opened).
  */
-async function gitListing(root: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<ListedPath[] | undefined> {
+async function gitListing(git: GitRunner, timeoutMs: number, signal: AbortSignal | undefined): Promise<ListedPath[] | undefined> {
   // Untracked files in dependency/build folders are excluded by git itself, so it does not even
   // descend into an un-ignored node_modules.
   const excludes = [...ALWAYS_SKIPPED_DIRS, ...GENERATED_DIRS].map((d) => `--exclude=${d}/`);
   let tracked: string, untracked: string;
   try {
     [tracked, untracked] = await Promise.all([
-      git(root, ['ls-files', '--cached', '-z'], timeoutMs, signal),
-      git(root, ['ls-files', '--others', '--exclude-standard', ...excludes, '-z'], timeoutMs, signal),
+      git.run(['ls-files', '--cached', '-z'], { timeoutMs, signal }),
+      git.run(['ls-files', '--others', '--exclude-standard', ...excludes, '-z'], { timeoutMs, signal }),
     ]);
   } catch {
     signal?.throwIfAborted();
@@ -270,25 +258,7 @@ async function gitListing(root: string, timeoutMs: number, signal: AbortSignal |
   return out.length > 0 ? out : undefined;
 }
 
-/** Variables that would point git at another repository than the one `cwd` is in. */
-const GIT_LOCATION_VARS = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_OBJECT_DIRECTORY'];
-
-function git(cwd: string, args: string[], timeout: number, signal: AbortSignal | undefined): Promise<string> {
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
-  for (const v of GIT_LOCATION_VARS) delete env[v];
-  return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, env, timeout, signal, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8', windowsHide: true },
-      (err, stdout) => (err ? reject(err) : resolve(stdout)));
-  });
-}
-
 // ---- plain walk --------------------------------------------------------------------------------
-
-/** The rules of one .gitignore and the folder (root-relative, '' for the root) they apply under. */
-interface IgnoreScope {
-  readonly dir: string;
-  readonly rules: Ignore;
-}
 
 /**
  * Walks the tree, pruning skipped and ignored folders, and returns the candidate files
@@ -330,43 +300,6 @@ async function walkTree(root: string, filter: FileFilter, signal: AbortSignal | 
   return files;
 }
 
-/** Git's precedence: the deepest .gitignore with a rule for the path decides. */
-function isIgnored(scopes: readonly IgnoreScope[], rel: string): boolean {
-  for (let i = scopes.length - 1; i >= 0; i--) {
-    const { dir, rules } = scopes[i];
-    const r = testIgnore(rules, dir ? rel.slice(dir.length + 1) : rel);
-    if (r.ignored) return true;
-    if (r.unignored) return false;
-  }
-  return false;
-}
-
-/** `ignore` throws on paths it takes for non-relative ones; such a path is simply not matched. */
-function testIgnore(rules: Ignore, rel: string): { ignored: boolean; unignored: boolean } {
-  try {
-    return rules.test(rel);
-  } catch {
-    return { ignored: false, unignored: false };
-  }
-}
-
-function ignores(rules: Ignore, rel: string): boolean {
-  return testIgnore(rules, rel).ignored;
-}
-
-async function readIgnoreFile(file: string): Promise<Ignore | undefined> {
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  return text === undefined ? undefined : ignore().add(text);
-}
-
-function readIgnoreFileSync(file: string): Ignore | undefined {
-  try {
-    return ignore().add(readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
 /** Runs `fn` synchronously over `items` (which may grow meanwhile), yielding to the event loop every SLICE_MS. */
 async function forEachSliced<T>(items: readonly T[], signal: AbortSignal | undefined, fn: (item: T) => void): Promise<void> {
   let sliceStart = performance.now();
@@ -378,60 +311,4 @@ async function forEachSliced<T>(items: readonly T[], signal: AbortSignal | undef
       sliceStart = performance.now();
     }
   }
-}
-
-// ---- secrets -------------------------------------------------------------------------------------
-
-/** Whole file names (lower case) that hold credentials. */
-const SECRET_NAMES: ReadonlySet<string> = new Set([
-  '.env', '.envrc', '.npmrc', '.yarnrc', '.yarnrc.yml', '.pypirc', '.netrc', '_netrc', '.git-credentials',
-  '.pgpass', '.htpasswd', '.dockercfg', '.s3cfg', '.terraformrc', 'terraform.rc', '.ftpconfig',
-  'sftp-config.json', 'wp-config.php', 'secret_token.rb', 'token.json', '.token', '.histfile',
-]);
-
-/** Extensions (lower case, after the last dot) of keys, certificates, keystores and secret stores. */
-const SECRET_EXTENSIONS: ReadonlySet<string> = new Set([
-  'env', 'pem', 'key', 'p12', 'pfx', 'pkcs12', 'p8', 'ppk', 'jks', 'keystore', 'bks', 'crt', 'cer', 'der',
-  'kdbx', 'kdb', 'asc', 'gpg', 'pgp', 'tfvars', 'tfstate', 'ovpn', 'keychain', 'keyring', 'psafe3',
-  'secret', 'secrets',
-]);
-
-const SECRET_PREFIXES = ['.env.', 'id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', 'credentials', 'secrets.'];
-const SECRET_SUFFIXES = [
-  'credentials.json', '.tfvars.json', '.tfstate.backup', '_rsa', '_dsa', '_ecdsa', '_ed25519', '_history',
-];
-
-/** Folders whose whole content is credentials or key material (anywhere in the path). */
-const SECRET_DIRS: ReadonlySet<string> = new Set(['.ssh', '.gnupg', '.aws', '.azure', '.kube', '.password-store', '.env']);
-
-/** Paths (lower case, '/'-joined tails) of tool configs that hold tokens. */
-const SECRET_TAILS = ['/.docker/config.json', '/.config/gh/hosts.yml', '/.config/hub'];
-const SECRET_INFIXES = ['/.config/gcloud/'];
-
-/** Extensions of data/config files: named "*secret*" or "*credentials*" they hold one. */
-const DATA_EXTENSIONS: ReadonlySet<string> = new Set([
-  'json', 'yml', 'yaml', 'xml', 'ini', 'txt', 'toml', 'conf', 'cfg', 'properties', 'csv', 'plist', 'enc', 'bak',
-]);
-
-/**
- * True when a file's name or place says it holds credentials or key material: such a file is never
- * indexed and never enters a prompt. Strict on purpose; a source file that merely has a
- * credential-ish name (`credentials.ts`, `secrets.py`) is refused too, and the cost is only that
- * it is not offered as context. Case-insensitive; accepts '/' or '\' separators; relative or absolute.
- */
-export function isSecretPath(relPath: string): boolean {
-  const parts = relPath.replace(/\\/g, '/').toLowerCase().split('/').filter((p) => p !== '' && p !== '.');
-  const base = parts[parts.length - 1];
-  if (base === undefined) return false;
-  for (let i = 0; i < parts.length - 1; i++) if (SECRET_DIRS.has(parts[i])) return true;
-  if (SECRET_NAMES.has(base)) return true;
-  const dot = base.lastIndexOf('.');
-  const ext = dot > 0 ? base.slice(dot + 1) : '';
-  if (SECRET_EXTENSIONS.has(ext)) return true;
-  if (SECRET_PREFIXES.some((p) => base.startsWith(p))) return true;
-  if (SECRET_SUFFIXES.some((s) => base.endsWith(s))) return true;
-  if (DATA_EXTENSIONS.has(ext) && (base.includes('secret') || base.includes('credential'))) return true;
-  if (ext === 'json' && /service[-_]?account/.test(base)) return true;
-  const full = `/${parts.join('/')}`;
-  return SECRET_TAILS.some((t) => full.endsWith(t)) || SECRET_INFIXES.some((t) => full.includes(t));
 }
