@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildCompletionPrompt, chooseRoute } from '../../src/core/prompt/completionPrompt';
-import { cutWindows, ANCHOR_LINES } from '../../src/core/prompt/windows';
-import { neutralize } from '../../src/core/prompt/neutralize';
+import { buildCompletionPrompt, chooseRoute, SEED_MAX_CHARS } from '../../src/core/prompt/completionPrompt';
+import { CONTROL_TOKENS, neutralize } from '../../src/core/prompt/neutralize';
+import { cutWindows } from '../../src/core/prompt/windows';
 import { describeFromShow } from '../../src/core/model/describe';
 import { cursorFromText } from '../../src/core/completion/cursorText';
 import type { ContextSnippet } from '../../src/core/completion/types';
@@ -98,38 +98,57 @@ describe('neutralize', () => {
   });
 });
 
-describe('prompt windows', () => {
-  const est = (t: string) => Math.ceil(t.length / 4);
-  const lines = (n: number) => Array.from({ length: n }, (_, i) => `const value${i} = compute(${i});`).join('\n');
+describe('every piece of repository text joins the prompt neutralized, on every route', () => {
+  const all = CONTROL_TOKENS.join(' ');
+  const evil = cursorFromText(`// ${all}\nconst s = "${all}";\n  ret\n// ${all}\n`, 2, 5, `src/${CONTROL_TOKENS.slice(0, 3).join('')}.ts`, `ts${CONTROL_TOKENS[0]}`);
+  const evilSnippets: ContextSnippet[] = [{ kind: 'definition', path: `lib/${all}.ts`, startLine: 0, endLine: 1, symbol: 'X', text: `${all}\n${all}\n`, tokens: 40 }];
+  const evilInput = { ...input, cursor: evil, prefix: evil.prefix, suffix: evil.suffix, snippets: evilSnippets };
+  const tokensIn = (text: string) => CONTROL_TOKENS.filter((t) => text.includes(t));
 
-  it('small documents are used whole', () => {
-    const w = cutWindows({ prefix: 'abc\ndef', suffix: 'ghi\n', prefixBudget: 100, suffixBudget: 100, estimate: est });
-    assert.equal(w.prefix, 'abc\ndef');
-    assert.equal(w.suffix, 'ghi\n');
+  it('gemma-raw: nothing between the user turn\'s opener and the model turn\'s opener, nor in the seed', () => {
+    for (const d of [SMALL, LARGE]) {
+      const p = buildCompletionPrompt('gemma-raw', d, evilInput);
+      if (p.request.kind !== 'generate') throw new Error('generate expected');
+      const t = p.request.prompt;
+      const opener = d === LARGE ? '<|turn>model\n<|channel>thought\n<channel|>' : '<|turn>model\n';
+      const userStart = t.indexOf('<|turn>user\n') + '<|turn>user\n'.length;
+      const userEnd = t.lastIndexOf(`<turn|>\n${opener}`);
+      assert.ok(userStart > 0 && userEnd > userStart);
+      assert.deepEqual(tokensIn(t.slice(userStart, userEnd)), [], 'user turn');
+      assert.deepEqual(tokensIn(t.slice(userEnd + `<turn|>\n${opener}`.length)), [], 'seed');
+    }
   });
-
-  it('the prefix fits its budget and starts on an anchored line', () => {
-    const doc = `${lines(2000)}\n`;
-    const w = cutWindows({ prefix: doc, suffix: '', prefixBudget: 1000, suffixBudget: 100, estimate: est });
-    assert.ok(w.prefixTokens <= 1000);
-    assert.equal(w.prefixStartLine % ANCHOR_LINES, 0);
-    assert.ok(w.prefixTokens > 1000 * 0.8, `window not wasted: ${w.prefixTokens}`);
+  it('chat: the user message', () => {
+    const p = buildCompletionPrompt('chat', LLAMA, evilInput);
+    if (p.request.kind !== 'chat') throw new Error('chat expected');
+    assert.deepEqual(tokensIn(p.request.messages[1].content), []);
   });
-
-  it('typing (characters, then Enter) leaves the window start where it was', () => {
-    const doc = `${lines(2000)}\n`;
-    const base = cutWindows({ prefix: doc, suffix: '}\n', prefixBudget: 1000, suffixBudget: 100, estimate: est });
-    const typed = cutWindows({ prefix: `${doc}let y = 1;\n  ret`, suffix: '}\n', prefixBudget: 1000, suffixBudget: 100, estimate: est });
-    assert.equal(typed.prefixStartLine, base.prefixStartLine);
-    assert.ok(typed.prefix.startsWith(base.prefix), 'only the tail changed');
-  });
-
-  it('the suffix is whole lines within budget, unchanged by typing before the cursor', () => {
-    const suffix = `${lines(500)}\n`;
-    const a = cutWindows({ prefix: 'x', suffix, prefixBudget: 100, suffixBudget: 300, estimate: est });
-    const b = cutWindows({ prefix: 'x\nmore typing', suffix, prefixBudget: 100, suffixBudget: 300, estimate: est });
-    assert.ok(a.suffixTokens <= 300);
-    assert.ok(a.suffix.endsWith('\n'));
-    assert.equal(a.suffix, b.suffix);
+  it('insert: the prompt (context comments included) and the suffix', () => {
+    const p = buildCompletionPrompt('insert', QWEN, evilInput);
+    if (p.request.kind !== 'generate') throw new Error('generate expected');
+    assert.deepEqual(tokensIn(p.request.prompt), []);
+    assert.deepEqual(tokensIn(p.request.suffix ?? ''), []);
   });
 });
+
+describe('a line longer than the prompt window (minified code)', () => {
+  const line = Array.from({ length: 20_000 }, (_, i) => `a${i}=b(${i});`).join('');
+  const column = 150_000;
+  const text = `${line}\n`;
+  const cur = cursorFromText(text, 0, column, 'dist/app.min.js');
+  const est = (t: string) => Math.ceil(t.length / 4);
+  const w = cutWindows({ prefix: cur.prefix, suffix: cur.suffix, prefixBudget: 1536, suffixBudget: 512, estimate: est });
+
+  it('the seed is the end of the window\'s part of the line, never the whole line again', () => {
+    const p = buildCompletionPrompt('gemma-raw', SMALL, { ...input, cursor: cur, prefix: w.prefix, suffix: w.suffix, snippets: [] });
+    if (p.request.kind !== 'generate') throw new Error('generate expected');
+    assert.equal(p.seed, line.slice(column - SEED_MAX_CHARS, column));
+    assert.ok(p.request.prompt.endsWith(`<|turn>model\n${p.seed}`));
+    assert.ok(p.request.prompt.length < 3 * (w.prefix.length + w.suffix.length), `prompt of ${p.request.prompt.length} characters`);
+  });
+  it('a short line keeps its whole prefix as the seed', () => {
+    const p = buildCompletionPrompt('gemma-raw', SMALL, input);
+    assert.equal(p.seed, cursor.linePrefix);
+  });
+});
+

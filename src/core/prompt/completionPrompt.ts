@@ -47,13 +47,31 @@ export interface CompletionPrompt {
 const MARKERS = [CURSOR_MARKER, '<before>', '</before>', '<after>', '</after>'];
 const clean = (t: string) => neutralize(t, MARKERS);
 
+/** Longest seed: the model continues the line from its end, and the whole line is in the prompt already. */
+export const SEED_MAX_CHARS = 512;
+
+/**
+ * The cursor line's text before the cursor, as far as the prefix window holds it (a line longer
+ * than the window is cut by characters) and at most SEED_MAX_CHARS, so that a minified line is not
+ * put into the prompt a second time.
+ */
+function seedFor(input: CompletionPromptInput): string {
+  const { linePrefix } = input.cursor;
+  const inWindow = input.prefix.endsWith(linePrefix) ? linePrefix : input.prefix.slice(input.prefix.lastIndexOf('\n') + 1);
+  if (inWindow.length <= SEED_MAX_CHARS) return inWindow;
+  let from = inWindow.length - SEED_MAX_CHARS;
+  const c = inWindow.charCodeAt(from);
+  if (c >= 0xdc00 && c <= 0xdfff) from++; // not between the halves of a surrogate pair
+  return inWindow.slice(from);
+}
+
 /** The user turn: stable context first, then after-cursor code, then before-cursor code to the marker. */
 export function completionUserContent(input: CompletionPromptInput): string {
   const { cursor } = input;
   const parts: string[] = [];
   const context = renderContextSection(input.snippets);
   if (context) parts.push(context);
-  const where = `${clean(cursor.path)} (${cursor.languageId})`;
+  const where = `${clean(cursor.path)} (${clean(cursor.languageId)})`;
   parts.push(`${SECTION_HEADER.after} in ${where}:\n<after>\n${clean(input.suffix)}\n</after>`);
   parts.push(`${SECTION_HEADER.before} in ${where}, ending at the cursor:\n<before>\n${clean(input.prefix)}${CURSOR_MARKER}\n</before>`);
   return parts.join('\n\n');
@@ -73,7 +91,7 @@ export function buildCompletionPrompt(route: CompletionRoute, d: ModelDescriptio
   const common = { feature: 'completion', options: input.options } as const;
   switch (route) {
     case 'gemma-raw': {
-      const seed = input.cursor.linePrefix;
+      const seed = seedFor(input);
       const opener = d.promptFormat === 'gemma4-large' ? '<|turn>model\n<|channel>thought\n<channel|>' : '<|turn>model\n';
       const prompt = `<|turn>system\n${COMPLETION_SYSTEM}<turn|>\n<|turn>user\n${completionUserContent(input)}<turn|>\n${opener}${clean(seed)}`;
       return { route, seed, request: { ...common, kind: 'generate', raw: true, prompt, think: false } };

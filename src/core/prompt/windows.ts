@@ -2,16 +2,23 @@
 // differ only in their tail: typing moves the cursor, not the windows' outer edges. The prefix
 // start is anchored to document lines that are multiples of ANCHOR_LINES, so it moves (and the
 // server re-processes the prompt) once every few dozen lines rather than on every keystroke.
+// A line longer than the whole budget (minified code: one line of hundreds of KB) is cut by
+// characters instead: the prefix then starts at a multiple of ANCHOR_CHARS from the start of the
+// cursor's line, which typing on that line does not move, so the start again moves only once
+// every ANCHOR_CHARS typed characters.
 
 export const ANCHOR_LINES = 32;
+export const ANCHOR_CHARS = 1024;
 
 export interface Windows {
-  /** Text from an anchored line start up to the cursor. */
+  /** Text from an anchored line start (or, on a line longer than the budget, an anchored column) up to the cursor. */
   readonly prefix: string;
-  /** Text from the cursor up to an anchored line end. */
+  /** Text from the cursor up to an anchored line end (or, when the cursor's line is too long, as much of it as fits). */
   readonly suffix: string;
   /** Document line where the prefix window starts (0-based). */
   readonly prefixStartLine: number;
+  /** Column of that line where the prefix window starts: 0 unless the line was cut by characters. */
+  readonly prefixStartColumn: number;
   readonly prefixTokens: number;
   readonly suffixTokens: number;
 }
@@ -36,6 +43,7 @@ export function cutWindows(a: {
   const starts: number[] = [0];
   for (let i = a.prefix.indexOf('\n'); i >= 0; i = a.prefix.indexOf('\n', i + 1)) starts.push(i + 1);
   let startIdx = 0;
+  let start = 0;
   if (estimate(a.prefix) > a.prefixBudget) {
     // Binary search for the earliest line start whose tail fits.
     let lo = 0;
@@ -49,11 +57,18 @@ export function cutWindows(a: {
     const docLine = firstLine + startIdx;
     const anchored = Math.ceil(docLine / ANCHOR_LINES) * ANCHOR_LINES - firstLine;
     if (anchored < starts.length) startIdx = Math.max(startIdx, anchored);
+    start = starts[startIdx];
+    // Not even the cursor's line alone fits: cut it by characters.
+    if (estimate(a.prefix.slice(start)) > a.prefixBudget) {
+      startIdx = starts.length - 1;
+      start = starts[startIdx] + anchoredColumn(a.prefix.slice(starts[startIdx]), a.prefixBudget, estimate);
+    }
   }
-  const prefix = a.prefix.slice(starts[startIdx]);
+  const prefix = a.prefix.slice(start);
 
   // Suffix: as many whole lines as fit. Typing before the cursor (Enter included) does not change
-  // the text after it, so this cut is stable while the user types; no anchor is needed.
+  // the text after it, so this cut is stable while the user types; no anchor is needed. When not
+  // even the rest of the cursor's line fits, as much of it as does.
   let suffix = a.suffix;
   if (estimate(suffix) > a.suffixBudget) {
     const ends: number[] = [];
@@ -65,7 +80,57 @@ export function cutWindows(a: {
       if (estimate(suffix.slice(0, ends[mid])) <= a.suffixBudget) lo = mid;
       else hi = mid - 1;
     }
-    suffix = lo >= 0 ? suffix.slice(0, ends[lo]) : '';
+    suffix = lo >= 0 ? suffix.slice(0, ends[lo]) : suffix.slice(0, longestHead(suffix.slice(0, ends[0] ?? suffix.length), a.suffixBudget, estimate));
   }
-  return { prefix, suffix, prefixStartLine: firstLine + startIdx, prefixTokens: estimate(prefix), suffixTokens: estimate(suffix) };
+  return {
+    prefix, suffix,
+    prefixStartLine: firstLine + startIdx,
+    prefixStartColumn: start - starts[startIdx],
+    prefixTokens: estimate(prefix),
+    suffixTokens: estimate(suffix),
+  };
+}
+
+/**
+ * Where to start a window on a line too long for the budget: the first multiple of ANCHOR_CHARS
+ * from which the rest of the line fits (of a finer step when the budget holds less than four
+ * blocks, so that snapping forward never wastes more than a quarter of it). The result depends on
+ * the line's length before the cursor, not on what was typed, so it moves once every `step`
+ * typed characters.
+ */
+function anchoredColumn(line: string, budget: number, estimate: (text: string) => number): number {
+  // The earliest column whose tail fits.
+  let lo = 0;
+  let hi = line.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (estimate(line.slice(mid)) <= budget) hi = mid;
+    else lo = mid + 1;
+  }
+  const fits = line.length - lo;
+  if (fits === 0) return line.length;
+  const step = [ANCHOR_CHARS, 256, 64, 16].find((s) => s * 4 <= fits) ?? 1;
+  return keepPair(line, Math.ceil(lo / step) * step);
+}
+
+/** Length of the longest head of `text` that fits the budget. */
+function longestHead(text: string, budget: number, estimate: (text: string) => number): number {
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (estimate(text.slice(0, mid)) <= budget) lo = mid;
+    else hi = mid - 1;
+  }
+  // Never end between the two halves of a surrogate pair.
+  return lo > 0 && lo < text.length && isLowSurrogate(text.charCodeAt(lo)) ? lo - 1 : lo;
+}
+
+/** A start that would fall between the halves of a surrogate pair moves past the pair. */
+function keepPair(text: string, at: number): number {
+  return at > 0 && at < text.length && isLowSurrogate(text.charCodeAt(at)) ? at + 1 : at;
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
 }
