@@ -5,6 +5,7 @@ import { isSilent, ModelError } from '../errors';
 import type { Logger } from '../log';
 import type { RequestMetrics } from '../model/metrics';
 import type { ModelSession } from '../model/session';
+import { NO_REDACTION, type Redactor } from '../privacy/redactor';
 import { buildCompletionPrompt, chooseRoute, type CompletionRoute } from '../prompt/completionPrompt';
 import { cutWindows } from '../prompt/windows';
 import { TypedThroughCache } from './cache';
@@ -67,6 +68,11 @@ export interface CompletionOutcome {
 export interface CompletionEngineDeps {
   readonly session: () => Promise<ModelSession>;
   readonly context: ContextProvider;
+  /**
+   * Removes credentials from every piece of workspace text before the prompt is built (the privacy
+   * gate's redactor). Only tests that send no workspace text leave it out.
+   */
+  readonly redactor?: Redactor;
   readonly logger: Logger;
   readonly settings: CompletionSettings;
   readonly now?: () => number;
@@ -217,9 +223,11 @@ export class CompletionEngine {
       if (!isSilent(e)) logger.warn(`completion: repository context failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     const windows = cutWindows({ prefix: cursor.prefix, suffix: cursor.suffix, prefixFirstLine: req.prefixFirstLine, prefixBudget: settings.prefixTokens, suffixBudget: settings.suffixTokens, estimate });
+    const redacted = await this.redact(windows.prefix, windows.suffix, snippets);
+    if (signal.aborted) return { reason: 'cancelled', route, shape, timings: { total: this.now() - t0 } };
     const numPredict = shape === 'single-line' ? 64 : 256;
     const prompt = buildCompletionPrompt(route, session.description, {
-      cursor, prefix: windows.prefix, suffix: windows.suffix, snippets,
+      cursor: redacted.cursor(cursor), prefix: redacted.prefix, suffix: redacted.suffix, snippets: redacted.snippets,
       options: { num_predict: numPredict, temperature: 0.2, top_p: 0.9, top_k: 40, stop: [...STOP_SEQUENCES] },
     });
     const shaper = new StreamShaper({ cursor, shape });
@@ -258,6 +266,19 @@ export class CompletionEngine {
       promptTokens: metrics?.clientPromptTokens,
       contextItems: snippets,
       timings: { toRequest, afterStream: end - lastChunkAt, total: end - t0 },
+    };
+  }
+
+  /** Every piece of workspace text bound for the prompt, with credentials replaced by markers. */
+  private async redact(prefix: string, suffix: string, snippets: readonly ContextSnippet[]) {
+    const redactor = this.deps.redactor ?? NO_REDACTION;
+    const [p, s, ...texts] = await Promise.all([prefix, suffix, ...snippets.map((x) => x.text)].map((t) => redactor.redact(t)));
+    return {
+      prefix: p,
+      suffix: s,
+      snippets: snippets.map((x, i) => (texts[i] === x.text ? x : { ...x, text: texts[i] })),
+      // The model's turn is seeded with the cursor line: it must be the redacted one too.
+      cursor: (c: CursorContext): CursorContext => (p === prefix ? c : { ...c, linePrefix: p.slice(p.lastIndexOf('\n') + 1) }),
     };
   }
 

@@ -7,7 +7,7 @@ import type { CompletionEngine } from '../../core/completion/engine';
 import type { Logger } from '../../core/log';
 import type { ModelRuntime } from '../runtime';
 import { cursorSlice, indentUnitFor } from './cursor';
-import { isSecretPath } from '../../node/index/walk';
+import type { DocumentGate } from './documentGate';
 
 export class HearthInlineCompletionProvider implements vscode.InlineCompletionItemProvider {
   paused = false;
@@ -16,7 +16,11 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
     private readonly engine: () => CompletionEngine,
     private readonly runtime: ModelRuntime,
     private readonly logger: Logger,
+    private readonly gate: DocumentGate,
   ) {}
+
+  /** Documents whose refusal was logged already (once each, not per keystroke). */
+  private readonly refusedLogged = new Set<string>();
 
   async provideInlineCompletionItems(
     document: vscode.TextDocument,
@@ -29,10 +33,20 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
       if (!manual && (this.paused || !completionEnabledFor(this.runtime.config, document.languageId))) return undefined;
       // While the suggest widget is open its item wins; a second suggestion would fight it.
       if (context.selectedCompletionInfo) return undefined;
-      // A file that looks like a secret (.env*, keys, certificates) never enters a prompt.
-      if (isSecretPath(vscode.workspace.asRelativePath(document.uri, false).replace(/\\/g, '/'))) return undefined;
       const state = this.runtime.monitor.state.kind;
       if (state === 'unreachable' || state === 'modelMissing') return undefined;
+      // The privacy gate: a secret-looking, ignored or linked-out file never enters a prompt.
+      const verdict = await this.gate.admit(document);
+      if (!verdict.admitted) {
+        const key = document.uri.toString();
+        if (!this.refusedLogged.has(key)) {
+          this.refusedLogged.add(key);
+          this.logger.info(`No completions in ${verdict.message}`);
+        }
+        if (manual) vscode.window.setStatusBarMessage(`Hearth: no completion here. ${verdict.message}`, 8000);
+        return undefined;
+      }
+      if (token.isCancellationRequested) return undefined;
 
       const { cursor, prefixFirstLine } = cursorSlice(document, position, indentUnitFor(document));
       const controller = new AbortController();

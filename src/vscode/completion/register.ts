@@ -8,6 +8,8 @@ import { COMMANDS, CONTEXT_PAUSED } from '../ids';
 import type { ModelRuntime } from '../runtime';
 import type { CompletionStatus } from '../statusBar';
 import { HearthInlineCompletionProvider } from './provider';
+import { DocumentGate } from './documentGate';
+import { sharedRedactor } from '../../node/privacy/gate';
 
 const PAUSED_KEY = 'hearth.completionsPaused';
 
@@ -23,6 +25,7 @@ export function registerInlineCompletions(context: vscode.ExtensionContext, runt
     engine = new CompletionEngine({
       session: () => runtime.service.session('completion'),
       context: repoContext,
+      redactor: sharedRedactor(),
       logger,
       settings: { ...DEFAULT_COMPLETION_SETTINGS, contextTokens: runtime.config.completionContextTokens },
     });
@@ -39,7 +42,8 @@ export function registerInlineCompletions(context: vscode.ExtensionContext, runt
   };
   build();
 
-  const provider = new HearthInlineCompletionProvider(() => engine, runtime, logger);
+  const gate = new DocumentGate();
+  const provider = new HearthInlineCompletionProvider(() => engine, runtime, logger, gate);
   provider.paused = context.globalState.get<boolean>(PAUSED_KEY, false);
   void vscode.commands.executeCommand('setContext', CONTEXT_PAUSED, provider.paused);
 
@@ -53,6 +57,7 @@ export function registerInlineCompletions(context: vscode.ExtensionContext, runt
 
   context.subscriptions.push(
     changed,
+    gate,
     { dispose: () => { engine.dispose(); latencySub?.dispose(); } },
     runtime.onDidRebuild(build),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
