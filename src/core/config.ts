@@ -4,7 +4,7 @@
 export type ContextSizeSetting = 'auto' | number;
 
 export interface HearthConfig {
-  /** Base URL of the model server, normalized (scheme, host, port; no trailing slash). */
+  /** Base URL of the model server, normalized (scheme, host, port; no trailing slash, never credentials). */
   readonly serverUrl: string;
   readonly model: string;
   readonly completionModel: string;
@@ -106,14 +106,24 @@ export interface ConfigWarning {
   readonly message: string;
 }
 
+/** A server address that could not be used: where it came from, shown without credentials, and why. */
+export interface InvalidServerAddress {
+  readonly source: 'hearth.serverUrl' | 'OLLAMA_HOST';
+  /** The address as written, credentials hidden. */
+  readonly address: string;
+  readonly reason: string;
+}
+
 /**
  * Builds the typed configuration from any settings source. Invalid values fall back to the default
  * with a warning rather than failing: a typo in settings.json must not switch the extension off.
+ * An invalid server address is also reported in `invalidServer`, for front ends (the CLI) that
+ * must refuse it rather than talk to another server.
  */
 export function readConfig(
   read: (key: string) => SettingValue,
   env: { readonly OLLAMA_HOST?: string } = {},
-): { config: HearthConfig; warnings: ConfigWarning[] } {
+): { config: HearthConfig; warnings: ConfigWarning[]; invalidServer?: InvalidServerAddress } {
   const warnings: ConfigWarning[] = [];
   const warn = (key: string, message: string) => warnings.push({ key, message });
 
@@ -141,16 +151,20 @@ export function readConfig(
   };
 
   const urlSetting = read(SETTINGS.serverUrl.key);
-  const rawUrl = urlSetting.isSet && typeof urlSetting.value === 'string' && urlSetting.value.trim() !== ''
-    ? urlSetting.value
-    : env.OLLAMA_HOST?.trim() || SETTINGS.serverUrl.default;
-  let serverUrl: string;
+  const fromSetting = urlSetting.isSet && typeof urlSetting.value === 'string' && urlSetting.value.trim() !== '';
+  const fromEnv = !fromSetting && !!env.OLLAMA_HOST?.trim();
+  const rawUrl = fromSetting ? String(urlSetting.value) : fromEnv ? String(env.OLLAMA_HOST) : SETTINGS.serverUrl.default;
+  let server: ServerAddress;
+  let invalidServer: InvalidServerAddress | undefined;
   try {
-    serverUrl = normalizeServerUrl(rawUrl);
-  } catch {
-    warn(SETTINGS.serverUrl.key, `"${rawUrl}" is not a valid server address; using ${DEFAULT_SERVER_URL}`);
-    serverUrl = DEFAULT_SERVER_URL;
+    server = parseServerUrl(rawUrl);
+  } catch (e) {
+    const source = fromEnv ? 'OLLAMA_HOST' : SETTINGS.serverUrl.key;
+    invalidServer = { source, address: hideCredentials(rawUrl), reason: e instanceof Error ? e.message : String(e) };
+    warn(source, `"${invalidServer.address}" is not a valid server address (${invalidServer.reason}); using ${DEFAULT_SERVER_URL} instead`);
+    server = { url: DEFAULT_SERVER_URL };
   }
+  const serverUrl = server.url;
 
   const ctxRaw = read(SETTINGS.contextSize.key).value;
   let contextSize: ContextSizeSetting = 'auto';
@@ -167,6 +181,15 @@ export function readConfig(
     }
   } else if (headersRaw !== undefined && headersRaw !== null) {
     warn(SETTINGS.requestHeaders.key, 'expected an object of header names to strings; ignored');
+  }
+  if (server.credentials !== undefined) {
+    // Credentials in the address are sent the way a browser would, as Basic authentication; the
+    // address itself is used (and shown) without them.
+    if (Object.keys(requestHeaders).some((k) => k.toLowerCase() === 'authorization')) {
+      warn(SETTINGS.serverUrl.key, `the user name and password in the server address are not sent: ${SETTINGS.requestHeaders.key} sets Authorization`);
+    } else {
+      requestHeaders.Authorization = basicAuthorization(server.credentials);
+    }
   }
 
   const model = str(SETTINGS.model) || SETTINGS.model.default;
@@ -188,7 +211,7 @@ export function readConfig(
     completionLanguages: languages(read(SETTINGS.completionLanguages.key).value, warn),
     completionContextTokens: int(SETTINGS.completionContextTokens),
   };
-  return { config, warnings };
+  return invalidServer ? { config, warnings, invalidServer } : { config, warnings };
 }
 
 export const MIN_NUM_CTX = 2048;
@@ -223,27 +246,52 @@ export function isKeepAlive(s: string): boolean {
   return /^-?\d+$/.test(s) || /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(s);
 }
 
+/** A server address: the URL to connect to (no credentials) and the credentials it carried, if any. */
+export interface ServerAddress {
+  readonly url: string;
+  /** `user:password` as decoded from the address's userinfo. */
+  readonly credentials?: { readonly username: string; readonly password: string };
+}
+
 /**
  * Turns what people write for a server address (`OLLAMA_HOST` style: `host`, `host:port`, `:port`,
  * `0.0.0.0`, `http://host`, with or without a path) into a URL a client can connect to. Follows the
  * `ollama` command's rules: no scheme means http on port 11434; an explicit http/https scheme without
- * a port means 80/443. A bind-all address (0.0.0.0, ::) means this machine.
+ * a port means 80/443. A bind-all address (0.0.0.0, ::) means this machine. The URL never carries
+ * credentials: `user:password@` is returned apart. Errors never quote the address (which may hold
+ * a password); callers show it through `hideCredentials`.
  */
-export function normalizeServerUrl(raw: string): string {
+export function parseServerUrl(raw: string): ServerAddress {
   let s = raw.trim();
-  if (s === '') throw new Error('empty server address');
+  if (s === '') throw new Error('it is empty');
   let scheme = 'http';
   let defaultPort = '11434';
   const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(s);
   if (m) {
     scheme = m[1].toLowerCase();
-    if (scheme !== 'http' && scheme !== 'https') throw new Error(`unsupported scheme ${scheme}`);
+    if (scheme !== 'http' && scheme !== 'https') throw new Error('the scheme must be http:// or https://');
     defaultPort = scheme === 'https' ? '443' : '80';
     s = s.slice(m[0].length);
   }
   const slash = s.indexOf('/');
   let path = slash >= 0 ? s.slice(slash) : '';
   let hostport = slash >= 0 ? s.slice(0, slash) : s;
+  if (/[?#]/.test(hostport) || /[?#]/.test(path)) throw new Error('a query or fragment has no place in a server address');
+  let credentials: ServerAddress['credentials'];
+  const at = hostport.lastIndexOf('@');
+  if (at >= 0) {
+    const userinfo = hostport.slice(0, at);
+    hostport = hostport.slice(at + 1);
+    const colon = userinfo.indexOf(':');
+    try {
+      credentials = {
+        username: decodeURIComponent(colon >= 0 ? userinfo.slice(0, colon) : userinfo),
+        password: colon >= 0 ? decodeURIComponent(userinfo.slice(colon + 1)) : '',
+      };
+    } catch {
+      throw new Error('the user name or password is not valid percent-encoding');
+    }
+  }
   path = path.replace(/\/+$/, '');
   let host: string;
   let port: string;
@@ -261,8 +309,34 @@ export function normalizeServerUrl(raw: string): string {
   }
   if (host === '' || host === '0.0.0.0') host = '127.0.0.1';
   if (host === '[::]') host = '[::1]';
-  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new Error(`bad port ${port}`);
-  if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/.test(host)) throw new Error(`bad host ${host}`);
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new Error('the port must be a number up to 65535');
+  if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/.test(host)) throw new Error('the host name has characters a host name cannot have');
   hostport = `${host}:${port}`;
-  return `${scheme}://${hostport}${path}`;
+  const url = `${scheme}://${hostport}${path}`;
+  return credentials ? { url, credentials } : { url };
+}
+
+/** The URL of `parseServerUrl`: normalized, without credentials. Throws on an invalid address. */
+export function normalizeServerUrl(raw: string): string {
+  return parseServerUrl(raw).url;
+}
+
+/**
+ * A server address as written, safe to show: whatever precedes the last `@` before the host (the
+ * user name and password, even unencoded ones holding `/` or `@`) becomes `***`.
+ */
+export function hideCredentials(raw: string): string {
+  const s = raw.trim();
+  const at = s.lastIndexOf('@');
+  if (at < 0) return s;
+  const scheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.exec(s)?.[0] ?? '';
+  return `${scheme}***${s.slice(at)}`;
+}
+
+/** The Authorization header value for HTTP Basic authentication (RFC 7617, UTF-8). */
+export function basicAuthorization(c: { readonly username: string; readonly password: string }): string {
+  const bytes = new TextEncoder().encode(`${c.username}:${c.password}`);
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return `Basic ${btoa(binary)}`;
 }

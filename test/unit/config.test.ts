@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { isKeepAlive, modelFor, normalizeServerUrl, readConfig, SETTINGS, type SettingValue } from '../../src/core/config';
+import { basicAuthorization, hideCredentials, isKeepAlive, modelFor, normalizeServerUrl, parseServerUrl, readConfig, SETTINGS, type SettingValue } from '../../src/core/config';
 import { COMMANDS } from '../../src/vscode/ids';
 import { contributes } from '../../scripts/manifest';
 
@@ -93,6 +93,82 @@ describe('normalizeServerUrl (OLLAMA_HOST rules)', () => {
   ];
   for (const [input, want] of cases) it(`${input} → ${want}`, () => assert.equal(normalizeServerUrl(input), want));
   for (const bad of ['', 'ftp://x', 'host:99999', 'ho st']) it(`rejects ${JSON.stringify(bad)}`, () => assert.throws(() => normalizeServerUrl(bad)));
+});
+
+describe('server addresses: invalid ones and credentials', () => {
+  it('an invalid setting warns that the address is invalid, why, and which one is used instead', () => {
+    const { config, warnings, invalidServer } = readConfig(source({ 'hearth.serverUrl': 'ftp://gpu-box:11434' }));
+    assert.equal(config.serverUrl, 'http://127.0.0.1:11434');
+    assert.deepEqual(invalidServer, { source: 'hearth.serverUrl', address: 'ftp://gpu-box:11434', reason: 'the scheme must be http:// or https://' });
+    assert.equal(warnings.length, 1);
+    assert.equal(warnings[0].key, 'hearth.serverUrl');
+    assert.equal(warnings[0].message, '"ftp://gpu-box:11434" is not a valid server address (the scheme must be http:// or https://); using http://127.0.0.1:11434 instead');
+  });
+  it('an invalid OLLAMA_HOST is named as such when it is the address in use, and ignored when the setting wins', () => {
+    const bad = readConfig(source({}), { OLLAMA_HOST: 'gpu-box:99999' });
+    assert.equal(bad.invalidServer?.source, 'OLLAMA_HOST');
+    assert.equal(bad.warnings[0].key, 'OLLAMA_HOST');
+    assert.match(bad.warnings[0].message, /"gpu-box:99999" is not a valid server address \(the port must be a number up to 65535\); using http:\/\/127\.0\.0\.1:11434 instead/);
+    const overridden = readConfig(source({ 'hearth.serverUrl': 'http://gpu-box:11434' }), { OLLAMA_HOST: 'gpu-box:99999' });
+    assert.equal(overridden.invalidServer, undefined);
+    assert.deepEqual(overridden.warnings, []);
+  });
+  it('a valid address reports nothing invalid', () => {
+    assert.equal(readConfig(source({ 'hearth.serverUrl': 'http://gpu-box:11434' })).invalidServer, undefined);
+  });
+  it('credentials in the address become a Basic Authorization header; the URL is used without them', () => {
+    const { config, warnings } = readConfig(source({ 'hearth.serverUrl': 'http://admin:pw@gpu-box:11434' }));
+    assert.equal(config.serverUrl, 'http://gpu-box:11434');
+    assert.deepEqual(config.requestHeaders, { Authorization: `Basic ${Buffer.from('admin:pw').toString('base64')}` });
+    assert.deepEqual(warnings, []);
+    const env = readConfig(source({}), { OLLAMA_HOST: 'https://me:s%3Acr%40t@ollama.example.com/proxy/' }).config;
+    assert.equal(env.serverUrl, 'https://ollama.example.com:443/proxy');
+    assert.equal(env.requestHeaders.Authorization, `Basic ${Buffer.from('me:s:cr@t').toString('base64')}`);
+  });
+  it('an Authorization header the user set wins over credentials in the address, which are then dropped with a warning', () => {
+    const { config, warnings } = readConfig(source({ 'hearth.serverUrl': 'http://admin:pw@gpu-box:11434', 'hearth.requestHeaders': { authorization: 'Bearer t' } }));
+    assert.equal(config.serverUrl, 'http://gpu-box:11434');
+    assert.deepEqual(config.requestHeaders, { authorization: 'Bearer t' });
+    assert.equal(warnings.length, 1);
+    assert.ok(!JSON.stringify(warnings).includes('pw'));
+  });
+  it('an invalid address with credentials never echoes them', () => {
+    for (const raw of ['ftp://admin:pw@gpu-box:11434', 'http://admin:pw@gpu-box:99999', 'http://admin:p/w@gpu-box', 'admin:pw@gpu box', 'http://admin:pw%zz@gpu-box']) {
+      const { warnings, invalidServer } = readConfig(source({ 'hearth.serverUrl': raw }));
+      assert.ok(invalidServer, raw);
+      const shown = JSON.stringify({ warnings, invalidServer });
+      assert.ok(!shown.includes('pw') && !shown.includes('p/w'), `${raw} → ${shown}`);
+      assert.match(invalidServer.address, /\*\*\*@/);
+    }
+  });
+});
+
+describe('parseServerUrl: credentials', () => {
+  const cases: Array<[string, string, { username: string; password: string } | undefined]> = [
+    ['http://admin:pw@host:11434', 'http://host:11434', { username: 'admin', password: 'pw' }],
+    ['admin:pw@host', 'http://host:11434', { username: 'admin', password: 'pw' }],
+    ['http://user@host', 'http://host:80', { username: 'user', password: '' }],
+    ['http://a:p@ss@[::1]:9000/x', 'http://[::1]:9000/x', { username: 'a', password: 'p@ss' }],
+    ['http://%C3%A9:%F0%9F%94%91@host', 'http://host:80', { username: 'é', password: '🔑' }],
+    ['http://host/a@b', 'http://host:80/a@b', undefined],
+  ];
+  for (const [raw, url, credentials] of cases) {
+    it(`${raw} → ${url}`, () => assert.deepEqual(parseServerUrl(raw), credentials ? { url, credentials } : { url }));
+  }
+  it('errors never quote the address', () => {
+    for (const raw of ['ftp://admin:secret@x', 'http://admin:secret@x:99999', 'http://admin:se/cret@x', 'http://admin:secret@x?y']) {
+      assert.throws(() => parseServerUrl(raw), (e: Error) => !e.message.includes('secret') && !e.message.includes('cret'));
+    }
+  });
+  it('hideCredentials keeps everything but the user name and password', () => {
+    assert.equal(hideCredentials('http://admin:pw@host:1'), 'http://***@host:1');
+    assert.equal(hideCredentials('admin:p/w@host'), '***@host');
+    assert.equal(hideCredentials('http://host:1'), 'http://host:1');
+  });
+  it('Basic authorization is UTF-8, base64', () => {
+    assert.equal(basicAuthorization({ username: 'Aladdin', password: 'open sesame' }), 'Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==');
+    assert.equal(basicAuthorization({ username: 'é', password: '🔑' }), `Basic ${Buffer.from('é:🔑').toString('base64')}`);
+  });
 });
 
 describe('isKeepAlive', () => {
