@@ -1,6 +1,7 @@
 // Typed errors for everything that can go wrong between Hearth and a model server. Each carries a
 // reason (for code), a message (what happened) and a fix (what the user can do), so that the status
 // bar, notifications, the Doctor and the CLI all say the same actionable thing.
+import { excerpt } from './text/sanitize';
 
 export type ModelErrorReason =
   | 'unreachable'
@@ -51,10 +52,18 @@ export function abortedError(why = 'The request was cancelled.'): ModelError {
   return new ModelError('aborted', why, '');
 }
 
+/** The most of a server's own words any message quotes; the server may send megabytes. */
+export const SERVER_MESSAGE_MAX_CHARS = 300;
+
+/** What a server said, as it may appear in a message: one line, no control characters, clipped. */
+export function serverWords(text: string): string {
+  return excerpt(text, SERVER_MESSAGE_MAX_CHARS);
+}
+
 export interface ServerErrorFacts {
   /** HTTP status; 200 for an `{"error"}` line that arrived mid-stream. */
   readonly status: number;
-  /** The `error` field of Ollama's JSON body, or the raw body text. */
+  /** The `error` field of Ollama's JSON body, or the raw body text (any length, any bytes). */
   readonly message: string;
   readonly url: string;
   readonly model?: string;
@@ -66,10 +75,17 @@ export interface ServerErrorFacts {
  * for a person who has never read Ollama's source.
  */
 export function classifyServerError(f: ServerErrorFacts): ModelError {
-  const m = f.message.trim();
+  const m = serverWords(f.message);
   const detail: ModelErrorDetail = { status: f.status, serverMessage: m, url: f.url, model: f.model };
   const model = f.model ?? 'the model';
   const lower = m.toLowerCase();
+  const said = m ? `: ${m}` : '';
+
+  if (f.status < 200 || f.status > 599) return unexpectedStatusError(f.url, f.status, m, f.model);
+  if (f.status >= 300 && f.status < 400) {
+    return new ModelError('badResponse', `The server at ${f.url} answered with HTTP status ${f.status}, a redirect, where Ollama answers directly${said}.`,
+      'Check hearth.serverUrl (http or https, host and port): it should point at Ollama itself, e.g. http://127.0.0.1:11434.', detail);
+  }
 
   if (/model ['"]?[^'"]*['"]? not found/.test(lower) || (f.status === 404 && lower.includes('not found') && !lower.includes('page'))) {
     return new ModelError('modelNotFound', `The model ${model} is not installed on ${f.url}.`,
@@ -123,8 +139,32 @@ export function classifyServerError(f: ServerErrorFacts): ModelError {
     return new ModelError('crashed', `Ollama failed: ${m || `HTTP ${f.status}`}.`,
       'Check the `ollama serve` log; restarting Ollama usually helps.', detail);
   }
-  return new ModelError('badResponse', `Ollama refused the request (HTTP ${f.status}): ${m}.`,
+  if (f.status < 300) {
+    // An {"error"} line after the reply had started: the server gave up on this request midway.
+    return new ModelError('crashed', `Ollama stopped the reply of ${model} with an error${said || ' and no explanation'}.`,
+      'Try again; if it happens again, the `ollama serve` log says more (a model that does not fit in memory is the usual cause).', detail);
+  }
+  return new ModelError('badResponse', `Ollama refused the request (HTTP ${f.status})${said}.`,
     'Please report this with the log ("Hearth: Show Log").', detail);
+}
+
+/**
+ * A status no Ollama sends: an informational 1xx (including 101, a protocol switch), or anything
+ * outside 100–599. Usually another service, or a proxy in between, answers at that address.
+ */
+export function unexpectedStatusError(url: string, status: number, serverMessage = '', model?: string): ModelError {
+  const words = serverWords(serverMessage);
+  const what = status === 101 ? ' (a switch to another protocol)' : status >= 100 && status < 200 ? ' (an interim reply)' : '';
+  return new ModelError('badResponse', `The server at ${url} answered with HTTP status ${status}${what}, which Ollama never sends${words ? `: ${words}` : ''}.`,
+    'Check that hearth.serverUrl points at Ollama (≥ 0.30), not another service or a proxy that rewrites replies.',
+    { status, serverMessage: words || undefined, url, model });
+}
+
+/** The reply started, then no complete line came for a while: a stalled server or a hostile one. */
+export function stalledStreamError(url: string, idleMs: number, model?: string): ModelError {
+  const seconds = idleMs >= 10_000 ? String(Math.round(idleMs / 1000)) : String(Math.round(idleMs / 100) / 10);
+  return new ModelError('timeout', `The server at ${url} stopped sending${model ? ` the reply of ${model}` : ''}: no complete line for ${seconds} s.`,
+    'Check that Ollama is still running and responsive (`ollama ps`), then try again; restarting it usually helps.', { url, model });
 }
 
 export function unreachableError(url: string, cause?: string): ModelError {
@@ -139,6 +179,6 @@ export function timeoutError(url: string, seconds: number, model?: string): Mode
 }
 
 export function badResponseError(url: string, what: string): ModelError {
-  return new ModelError('badResponse', `The server at ${url} sent a reply Hearth could not read: ${what}.`,
+  return new ModelError('badResponse', `The server at ${url} sent a reply Hearth could not read: ${serverWords(what)}.`,
     'Check that hearth.serverUrl points at Ollama (≥ 0.30), not another service.', { url });
 }

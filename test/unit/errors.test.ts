@@ -37,6 +37,44 @@ describe('classifyServerError: the reference error table', () => {
   }
 });
 
+describe('classifyServerError: what no table row covers', () => {
+  it('an unknown {"error"} line mid-stream is the server giving up, in its own words, not "please report"', () => {
+    const e = classifyServerError({ status: 200, message: 'llama_decode failed: KV cache slot not found', url: URL_, model: 'gemma4:e4b' });
+    assert.ok(ModelError.is(e, 'crashed'), e.reason);
+    assert.match(e.message, /Ollama stopped the reply of gemma4:e4b with an error: llama_decode failed: KV cache slot not found\./);
+    assert.doesNotMatch(e.userMessage, /report/);
+    assert.match(e.fix, /try again/i);
+  });
+  it('an empty mid-stream error still says what happened', () => {
+    const e = classifyServerError({ status: 200, message: '', url: URL_ });
+    assert.match(e.message, /stopped the reply of the model with an error and no explanation/);
+  });
+  it('a huge message is clipped and the message stays short', () => {
+    const e = classifyServerError({ status: 500, message: 'x'.repeat(5_000_000), url: URL_ });
+    assert.ok(e.message.length < 600, `${e.message.length} characters`);
+    assert.ok((e.detail.serverMessage ?? '').length <= 300);
+  });
+  it('control characters and escape sequences of the server are gone', () => {
+    const e = classifyServerError({ status: 400, message: 'bad\x00 \x1b[31mthing\x1b[0m\x1b]0;title\x07\nnext line', url: URL_ });
+    assert.equal(e.detail.serverMessage, 'bad thing next line');
+    assert.doesNotMatch(e.userMessage, /[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+  });
+  for (const status of [101, 103, 999, 600, 99]) {
+    it(`HTTP ${status}, which Ollama never sends → badResponse naming the status`, () => {
+      const e = classifyServerError({ status, message: 'whatever', url: URL_ });
+      assert.ok(ModelError.is(e, 'badResponse'));
+      assert.match(e.message, new RegExp(`answered with HTTP status ${status}\\b`));
+      assert.match(e.fix, /hearth\.serverUrl/);
+    });
+  }
+  it('a redirect → badResponse pointing at the server URL', () => {
+    const e = classifyServerError({ status: 301, message: '<html>Moved</html>', url: URL_ });
+    assert.ok(ModelError.is(e, 'badResponse'));
+    assert.match(e.message, /HTTP status 301, a redirect/);
+    assert.match(e.fix, /hearth\.serverUrl/);
+  });
+});
+
 describe('OllamaBackend.mapError: client and socket failures', () => {
   const b = new OllamaBackend(URL_);
   const responseError = (status: number, error: string) => Object.assign(new Error(error), { name: 'ResponseError', status_code: status, error });
