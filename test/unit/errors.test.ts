@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyServerError, ModelError, type ModelErrorReason } from '../../src/core/errors';
 import { OllamaBackend } from '../../src/node/ollama/ollamaBackend';
-import { TransportError } from '../../src/node/http/nodeFetch';
+import { HttpStatusError, TransportError } from '../../src/node/http/nodeFetch';
 
 const URL_ = 'http://127.0.0.1:11434';
 
@@ -75,28 +75,27 @@ describe('classifyServerError: what no table row covers', () => {
   });
 });
 
-describe('OllamaBackend.mapError: client and socket failures', () => {
+describe('OllamaBackend.mapError: transport and socket failures', () => {
   const b = new OllamaBackend(URL_);
-  const responseError = (status: number, error: string) => Object.assign(new Error(error), { name: 'ResponseError', status_code: status, error });
-  const cases: Array<{ situation: string; err: unknown; signal?: AbortSignal; midStream?: boolean; reason: ModelErrorReason; message: RegExp }> = [
+  const cases: Array<{ situation: string; err: unknown; signal?: AbortSignal; reason: ModelErrorReason; message: RegExp }> = [
     { situation: 'connection refused', err: new TransportError('connect ECONNREFUSED', 'ECONNREFUSED', 'connect'), reason: 'unreachable', message: /Cannot reach Ollama at http:\/\/127\.0\.0\.1:11434 \(ECONNREFUSED\)/ },
     { situation: 'DNS failure', err: new TransportError('getaddrinfo ENOTFOUND gpu-box', 'ENOTFOUND', 'connect'), reason: 'unreachable', message: /ENOTFOUND/ },
-    { situation: 'connection lost mid-reply', err: new TransportError('socket hang up', 'ECONNRESET', 'stream'), midStream: true, reason: 'crashed', message: /broke during the reply/ },
-    { situation: 'HTTP error from the client', err: responseError(404, "model 'x' not found"), reason: 'modelNotFound', message: /not installed/ },
-    { situation: '{"error"} line mid-stream (plain Error)', err: new Error('model runner has unexpectedly stopped'), midStream: true, reason: 'crashed', message: /runner stopped/ },
-    { situation: 'a reply that is not JSON', err: new SyntaxError('Unexpected token < in JSON'), reason: 'badResponse', message: /not JSON/ },
+    { situation: 'connection lost mid-reply', err: new TransportError('socket hang up', 'ECONNRESET', 'stream'), reason: 'crashed', message: /broke during the reply/ },
+    { situation: 'an interim 1xx reply', err: new HttpStatusError(103), reason: 'badResponse', message: /answered with HTTP status 103 \(an interim reply\)/ },
+    { situation: 'a protocol switch (101)', err: new HttpStatusError(101), reason: 'badResponse', message: /answered with HTTP status 101 \(a switch to another protocol\)/ },
+    { situation: 'anything else thrown', err: new SyntaxError('Unexpected token < in JSON'), reason: 'badResponse', message: /could not read: Unexpected token/ },
     { situation: 'our signal aborted', err: new Error('aborted'), signal: AbortSignal.abort(), reason: 'aborted', message: /cancelled/ },
     { situation: 'probe deadline', err: new Error('timeout'), signal: AbortSignal.abort(new DOMException('t', 'TimeoutError')), reason: 'timeout', message: /did not answer within/ },
   ];
   for (const c of cases) {
     it(`${c.situation} → ${c.reason}`, () => {
-      const e = b.mapError(c.err, c.signal, 'gemma4:e4b', c.midStream ?? false);
+      const e = b.mapError(c.err, c.signal, 'gemma4:e4b');
       assert.ok(ModelError.is(e, c.reason), `got ${(e as ModelError).reason}`);
       assert.match((e as ModelError).message, c.message);
     });
   }
   it('passes a ModelError through untouched', () => {
     const original = new ModelError('busy', 'x', 'y');
-    assert.equal(b.mapError(original, undefined, undefined, false), original);
+    assert.equal(b.mapError(original, undefined, undefined), original);
   });
 });
