@@ -1,8 +1,10 @@
 // `hearth`: the same core as the editor, from a terminal. Exit codes: 0 success/healthy,
-// 1 a problem was found, 2 wrong usage.
-import { relative, resolve, sep } from 'node:path';
+// 1 a problem was found, 2 wrong usage. Wrong usage never falls back to a default: an address that
+// is not one, a --repo that is not a folder, a number that is not a whole number all exit 2.
+import { stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readConfig, type HearthConfig, type SettingValue } from '../core/config';
+import { readConfig, SETTINGS, type HearthConfig, type SettingValue } from '../core/config';
 import { formatDoctor, runDoctor } from '../core/doctor';
 import { ModelError } from '../core/errors';
 import type { ModelBackend } from '../core/model/backend';
@@ -23,6 +25,8 @@ import { IndexService, type IndexStats } from '../node/index/indexService';
 import { cliCacheFile } from '../node/index/cachePath';
 import { isSecretPath } from '../node/index/walk';
 
+const TIMEOUT = SETTINGS.requestTimeoutSeconds;
+
 const USAGE = `Usage: hearth [--host URL] [--model NAME] [--json] <command>
 
 Commands:
@@ -34,18 +38,26 @@ Commands:
   index                     Index the repository (--repo, default .): files, bytes, symbols, time,
                             MB/s, cache hits
   context FILE:LINE:COL     The repository context the editor would add to a completion prompt there
-                            (--budget N tokens, default 2048; --open for the editor's open tabs)
+                            (--budget N tokens, default ${SETTINGS.completionContextTokens.default}; --open for the editor's open tabs)
 
 Options:
-  --host URL     Ollama server (default: $OLLAMA_HOST, else http://127.0.0.1:11434)
-  --model NAME   Model to check (default: gemma4:e4b)
-  --context N    Context window: "auto" or a number of tokens (default: auto)
-  --repo DIR     Repository root for index/context/complete (default: the current directory)
-  --budget N     Context budget in tokens for context/complete (default: 2048)
-  --open FILES   Files standing for the editor's open tabs, most recent first, comma-separated:
-                 context/complete then add windows from them that look like the code at the cursor
-  --json         Machine-readable output
-  -h, --help     This help
+  --host URL          Ollama server (default: $OLLAMA_HOST, else ${SETTINGS.serverUrl.default}).
+                      A user name and password in it (http://user:pw@host:11434) are sent as
+                      Basic authentication and never shown
+  --model NAME        Model to check (default: ${SETTINGS.model.default})
+  --context N         Context window: "auto" or a number of tokens (default: auto)
+  --timeout SECONDS   Longest wait for a model request, ${TIMEOUT.minimum} to ${TIMEOUT.maximum} (default: ${TIMEOUT.default})
+  --repo DIR          Repository root. index: default the current directory. context/complete:
+                      FILE must be inside it; default the git work tree holding FILE, else the
+                      current directory if FILE is in it, else FILE's folder
+  --budget N          Context budget in tokens for context/complete, a whole number (default: ${SETTINGS.completionContextTokens.default})
+  --open FILES        Files standing for the editor's open tabs, most recent first, comma-separated:
+                      context/complete then add windows from them that look like the code there
+  --json              Machine-readable output
+  -h, --help          This help
+
+Exit codes: 0 success, 1 a problem was found, 2 wrong usage. HEARTH_DEBUG=1 adds stack traces to
+unexpected errors.
 `;
 
 export interface CliIO {
@@ -55,6 +67,25 @@ export interface CliIO {
 }
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (e) {
+    io.err(unexpectedError(e, io.env));
+    return 1;
+  }
+}
+
+/** An error no command expected: its message on one line; the stack only when HEARTH_DEBUG=1. */
+export function unexpectedError(e: unknown, env: CliIO['env']): string {
+  if (env.HEARTH_DEBUG === '1' && e instanceof Error && e.stack) return `hearth: ${e.stack}`;
+  const message = e instanceof Error ? e.message : String(e);
+  return `hearth: ${message.trim().replace(/\s*\n\s*/g, ' ')}`;
+}
+
+/** Commands that talk to the model server (the others only read the repository). */
+const SERVER_COMMANDS = new Set(['models', 'doctor', 'complete']);
+
+async function run(argv: readonly string[], io: CliIO): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -64,6 +95,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
         host: { type: 'string' },
         model: { type: 'string' },
         context: { type: 'string' },
+        timeout: { type: 'string' },
         repo: { type: 'string' },
         budget: { type: 'string' },
         open: { type: 'string' },
@@ -87,28 +119,100 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     return 2;
   }
 
+  const budget = values.budget === undefined ? undefined : wholeNumber(values.budget);
+  if (budget === null) {
+    io.err(`--budget takes a whole number of tokens, got ${JSON.stringify(values.budget)}`);
+    return 2;
+  }
+  const timeout = values.timeout === undefined ? undefined : wholeNumber(values.timeout);
+  if (timeout === null || (timeout !== undefined && (timeout < TIMEOUT.minimum || timeout > TIMEOUT.maximum))) {
+    io.err(`--timeout takes a whole number of seconds from ${TIMEOUT.minimum} to ${TIMEOUT.maximum}, got ${JSON.stringify(values.timeout)}`);
+    return 2;
+  }
+
   const flags: Record<string, unknown> = {
     'hearth.serverUrl': values.host,
     'hearth.model': values.model,
     'hearth.contextSize': values.context === undefined ? undefined : /^\d+$/.test(values.context) ? Number(values.context) : values.context,
+    'hearth.requestTimeoutSeconds': timeout,
   };
   const read = (key: string): SettingValue => ({ value: flags[key], isSet: flags[key] !== undefined });
-  const { config, warnings } = readConfig(read, { OLLAMA_HOST: io.env.OLLAMA_HOST });
-  for (const w of warnings) io.err(`warning: ${w.key}: ${w.message}`);
+  const { config, warnings, invalidServer } = readConfig(read, { OLLAMA_HOST: io.env.OLLAMA_HOST });
+  // The CLI refuses an invalid address instead of warning and trying another server; an invalid
+  // OLLAMA_HOST matters only to commands that use it.
+  if (invalidServer && (invalidServer.source === 'hearth.serverUrl' || SERVER_COMMANDS.has(command))) {
+    const name = invalidServer.source === 'hearth.serverUrl' ? '--host' : 'OLLAMA_HOST';
+    io.err(`${name} "${invalidServer.address}" is not a valid server address: ${invalidServer.reason}. Use http://HOST:PORT or https://HOST:PORT, e.g. ${SETTINGS.serverUrl.default}.`);
+    return 2;
+  }
+  for (const w of warnings) {
+    if (invalidServer && w.key === invalidServer.source) continue; // unused here: the address is not needed
+    io.err(`warning: ${w.key}: ${w.message}`);
+  }
   const backend = new OllamaBackend(config.serverUrl, { headers: config.requestHeaders });
 
   const json = values.json ?? false;
-  const repo = resolve(values.repo ?? '.');
-  const budget = values.budget === undefined ? config.completionContextTokens : Number(values.budget);
-  if (!Number.isInteger(budget) || budget < 0) {
-    io.err(`--budget takes a whole number of tokens, got ${values.budget}`);
-    return 2;
+  if (values.repo !== undefined) {
+    const problem = await notAFolder(values.repo);
+    if (problem) {
+      io.err(`--repo ${values.repo}: ${problem}`);
+      return 2;
+    }
   }
-  if (command === 'index') return indexCommand(repo, json, io);
+  const contextTokens = budget ?? config.completionContextTokens;
+  if (command === 'index') return indexCommand(resolve(values.repo ?? '.'), json, io);
   const open = (values.open ?? '').split(',').map((f) => f.trim()).filter((f) => f !== '');
-  if (command === 'context') return contextCommand(positionals[1], repo, budget, open, json, io);
-  if (command === 'complete') return complete(positionals[1], backend, config, repo, budget, open, json, io);
+  if (command === 'context' || command === 'complete') {
+    const at = await cursorAt(positionals[1], values.repo, command, io);
+    if (typeof at === 'number') return at;
+    if (command === 'context') return contextCommand(at, contextTokens, open, json, io);
+    return complete(at, backend, config, contextTokens, open, json, io);
+  }
   return command === 'models' ? models(backend, config, json, io) : doctor(backend, config, json, io);
+}
+
+/** A whole number of something written in decimal digits, or null. */
+function wholeNumber(s: string): number | null {
+  return /^\d+$/.test(s) && Number.isSafeInteger(Number(s)) ? Number(s) : null;
+}
+
+/** Why `dir` cannot be a repository root, or undefined when it is a folder. */
+async function notAFolder(dir: string): Promise<string | undefined> {
+  try {
+    return (await stat(dir)).isDirectory() ? undefined : 'not a folder (give the repository\'s root folder)';
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'no such folder' : `cannot open it (${code ?? String(e)})`;
+  }
+}
+
+/**
+ * The repository a FILE belongs to when no --repo is given: the git work tree holding it (the
+ * nearest folder up from the file with a `.git` folder or file, found without running git), else
+ * the current directory when the file is inside it, else the file's own folder. Never a folder the
+ * file is not in: indexing the current directory for a file elsewhere indexed the wrong tree.
+ */
+async function repoOf(file: string): Promise<string> {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (await exists(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) break;
+  }
+  const cwd = process.cwd();
+  return isInside(cwd, file) ? cwd : dirname(file);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isInside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
 }
 
 async function models(backend: ModelBackend, config: HearthConfig, json: boolean, io: CliIO): Promise<number> {
@@ -147,14 +251,32 @@ async function doctor(backend: ModelBackend, config: HearthConfig, json: boolean
   return report.healthy ? 0 : 1;
 }
 
-/** Reads FILE:LINE:COL into the editor's slice around that cursor; the file's path is made repo-relative. */
-async function cursorAt(where: string, repo: string, command: string, io: CliIO): Promise<{ slice: ReturnType<typeof cursorSliceFromText>; file: string; line: number; col: number } | number> {
+interface CursorAt {
+  readonly slice: ReturnType<typeof cursorSliceFromText>;
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  /** The repository root the file is inside (absolute). */
+  readonly repo: string;
+}
+
+/**
+ * Reads FILE:LINE:COL into the editor's slice around that cursor, with the repository it belongs
+ * to (`repoFlag`, which must hold it, or the one found from the file); the path is repo-relative.
+ */
+async function cursorAt(where: string, repoFlag: string | undefined, command: string, io: CliIO): Promise<CursorAt | number> {
   const m = /^(.*):(\d+):(\d+)$/.exec(where);
   if (!m) {
     io.err(`${command} takes FILE:LINE:COL (1-based), e.g. src/app.ts:12:5; got ${where}`);
     return 2;
   }
   const [, file, line, col] = m;
+  const abs = resolve(file);
+  const repo = repoFlag !== undefined ? resolve(repoFlag) : await repoOf(abs);
+  if (!isInside(repo, abs)) {
+    io.err(`${file} is outside --repo ${repoFlag}: give the repository that holds it, or leave --repo out to use the file's own`);
+    return 2;
+  }
   let text: string;
   try {
     text = await readTextFile(file);
@@ -162,9 +284,9 @@ async function cursorAt(where: string, repo: string, command: string, io: CliIO)
     io.err(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
-  const rel = relative(repo, resolve(file)).split(sep).join('/');
+  const rel = relative(repo, abs).split(sep).join('/');
   try {
-    return { slice: cursorSliceFromText(text, Number(line) - 1, Number(col) - 1, rel.startsWith('..') ? file : rel), file, line: Number(line), col: Number(col) };
+    return { slice: cursorSliceFromText(text, Number(line) - 1, Number(col) - 1, rel), file, line: Number(line), col: Number(col), repo };
   } catch (e) {
     io.err(e instanceof Error ? e.message : String(e));
     return 2;
@@ -214,9 +336,8 @@ async function editorContext(service: IndexService, repo: string, open: readonly
   return provider;
 }
 
-async function contextCommand(where: string, repo: string, budget: number, open: readonly string[], json: boolean, io: CliIO): Promise<number> {
-  const at = await cursorAt(where, repo, 'context', io);
-  if (typeof at === 'number') return at;
+async function contextCommand(at: CursorAt, budget: number, open: readonly string[], json: boolean, io: CliIO): Promise<number> {
+  const { repo } = at;
   const { service } = await openIndex(repo, io);
   try {
     const provider = await editorContext(service, repo, open, io);
@@ -235,14 +356,12 @@ async function contextCommand(where: string, repo: string, budget: number, open:
   }
 }
 
-async function complete(where: string, backend: ModelBackend, config: HearthConfig, repo: string, budget: number, open: readonly string[], json: boolean, io: CliIO): Promise<number> {
-  const at = await cursorAt(where, repo, 'complete', io);
-  if (typeof at === 'number') return at;
+async function complete(at: CursorAt, backend: ModelBackend, config: HearthConfig, budget: number, open: readonly string[], json: boolean, io: CliIO): Promise<number> {
   if (isSecretPath(at.slice.cursor.path)) {
     io.err(`${at.file} looks like a secret (.env, key, certificate, credentials): Hearth never sends it to a model.`);
     return 1;
   }
-  const { file, line, col, slice } = at;
+  const { file, line, col, slice, repo } = at;
   const service = new ModelService(backend, config, silentLogger);
   const index = budget > 0 ? (await openIndex(repo, io)).service : undefined;
   const engine = new CompletionEngine({
@@ -291,7 +410,7 @@ if (require.main === module) {
     err: (s) => process.stderr.write(`${s}\n`),
     env: process.env,
   }).then((code) => { process.exitCode = code; }, (e) => {
-    process.stderr.write(`hearth: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.stderr.write(`${unexpectedError(e, process.env)}\n`);
     process.exitCode = 1;
   });
 }
