@@ -11,6 +11,7 @@ import { TextLines } from '../src/core/completion/cursorText';
 import { NO_CONTEXT } from '../src/core/completion/types';
 import { silentLogger } from '../src/core/log';
 import { summarize, type Summary } from './stats';
+import { SecretlintRedactor } from '../src/node/privacy/redact';
 
 const LIB = join('node_modules', 'typescript', 'lib');
 const FILES = ['lib.dom.d.ts', 'typescript.d.ts', 'lib.webworker.d.ts', 'lib.es5.d.ts'];
@@ -29,6 +30,8 @@ export async function benchCompletionOverhead(samples = 400): Promise<OverheadRe
     await service.sessionFor('gemma4:e4b');
     const engine = new CompletionEngine({
       session: () => service.sessionFor('gemma4:e4b'), context: NO_CONTEXT, logger: silentLogger,
+      // As in the editor: every prompt part goes through the privacy gate's redactor.
+      redactor: new SecretlintRedactor(),
       settings: DEFAULT_COMPLETION_SETTINGS,
     });
     const toWire: number[] = [];

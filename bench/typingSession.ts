@@ -13,6 +13,7 @@ import { FakeOllama, type RecordedRequest } from '../test/fake-ollama/index';
 import { serviceFor } from '../test/support/model';
 import { CACHE_TAIL_TOKENS, type KeyRecord, measure, PAUSE_MS, type TypingFigures } from './typing/measure';
 import { REGION_FIRST_LINE, type Reply, SOURCE_PATH, TypingScript } from './typing/script';
+import { SecretlintRedactor } from '../src/node/privacy/redact';
 
 /** Gemma 4 E4B on a laptop, already loaded. */
 export const LAPTOP_E4B = { loadMs: 0, prefillTokensPerSec: 2000, decodeTokensPerSec: 70 };
@@ -56,6 +57,7 @@ export async function replayTypingSession(opts: { seed?: number; keystrokes?: nu
     const engine = new CompletionEngine({
       session: () => service.sessionFor(MODEL),
       context: NO_CONTEXT,
+      redactor: new SecretlintRedactor(),
       logger: new MemoryLogger(),
       settings: DEFAULT_COMPLETION_SETTINGS,
       // The engine's own abortable sleep, plus a note of how long each call's debounce was.

@@ -23,7 +23,8 @@ import { languageIdForPath } from '../core/completion/cursorText';
 import { renderContextSection } from '../core/prompt/completionPrompt';
 import { IndexService, type IndexStats } from '../node/index/indexService';
 import { cliCacheFile } from '../node/index/cachePath';
-import { isSecretPath } from '../node/index/walk';
+import { GitRunner } from '../node/git/gitRunner';
+import { PrivacyGate, sharedRedactor } from '../node/privacy/gate';
 
 const TIMEOUT = SETTINGS.requestTimeoutSeconds;
 
@@ -341,7 +342,8 @@ async function contextCommand(at: CursorAt, budget: number, open: readonly strin
   const { service } = await openIndex(repo, io);
   try {
     const provider = await editorContext(service, repo, open, io);
-    const items = provider.assemble(at.slice.cursor, budget);
+    // Exactly what a prompt would carry: credentials redacted by the privacy gate.
+    const items = await Promise.all(provider.assemble(at.slice.cursor, budget).map(async (s) => ({ ...s, text: await service.gate.redact(s.text) })));
     const text = renderContextSection(items);
     const tokens = items.reduce((n, s) => n + s.tokens, 0);
     if (json) {
@@ -357,16 +359,19 @@ async function contextCommand(at: CursorAt, budget: number, open: readonly strin
 }
 
 async function complete(at: CursorAt, backend: ModelBackend, config: HearthConfig, budget: number, open: readonly string[], json: boolean, io: CliIO): Promise<number> {
-  if (isSecretPath(at.slice.cursor.path)) {
-    io.err(`${at.file} looks like a secret (.env, key, certificate, credentials): Hearth never sends it to a model.`);
+  const { file, line, col, slice, repo } = at;
+  // The privacy gate, as in the editor: a secret-looking, ignored or linked-out file is never sent.
+  const verdict = await new PrivacyGate(repo, { git: new GitRunner(repo) }).admitFile(resolve(file));
+  if (!verdict.admitted) {
+    io.err(verdict.message);
     return 1;
   }
-  const { file, line, col, slice, repo } = at;
   const service = new ModelService(backend, config, silentLogger);
   const index = budget > 0 ? (await openIndex(repo, io)).service : undefined;
   const engine = new CompletionEngine({
     session: () => service.session('completion'),
     context: index ? await editorContext(index, repo, open, io) : NO_CONTEXT,
+    redactor: sharedRedactor(),
     logger: silentLogger,
     settings: { ...DEFAULT_COMPLETION_SETTINGS, contextTokens: budget },
   });

@@ -1,0 +1,177 @@
+// What a hostile or careless repository plants must never reach the model server. A git repository
+// holds an ignored file, a .hearthignore'd file, links to .env, to a private key, to /etc/passwd and
+// to a file outside the repository, a text file with an AWS key and a config module exporting
+// credentials. `hearth complete` and `hearth context` are run at every one of them and at ordinary
+// code that uses the config; then the fake Ollama's request log is searched for every planted value.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { runCli } from '../../src/cli/main';
+import { useFakeOllama } from '../support/fake';
+import { PrivacyGate } from '../../src/node/privacy/gate';
+import { GitRunner } from '../../src/node/git/gitRunner';
+import { SecretlintRedactor } from '../../src/node/privacy/redact';
+
+const AWS_ID = 'AKIAQYLPMN5HHHFPZAM2';
+const AWS_SECRET = '1tUm636uS1yOEcfP5pvfqJ/ml36mF7AkyHsEU0IU';
+const GITHUB = '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';
+const DB_PASSWORD = 'S3cretPassw0rdZ9';
+const PLANTED = {
+  ignored: 'PLANTED_IGNORED_7f1c',
+  hearthignored: 'PLANTED_HEARTHIGNORED_2b9e',
+  env: 'PLANTED_DOTENV_c4d2',
+  rsa: 'PLANTED_RSA_BODY_9a7e',
+  outside: 'PLANTED_OUTSIDE_5e3a',
+};
+/** Everything that must not appear in any request. */
+const NEVER = [AWS_ID, AWS_SECRET, GITHUB, DB_PASSWORD, ...Object.values(PLANTED), 'root:x:0:0'];
+
+const FILES: Record<string, string> = {
+  '.gitignore': 'src/local.ts\n',
+  '.hearthignore': 'src/private.ts\n',
+  '.env': `API_TOKEN=${PLANTED.env}\n`,
+  'id_rsa': `-----BEGIN OPENSSH PRIVATE KEY-----\n${PLANTED.rsa}\n-----END OPENSSH PRIVATE KEY-----\n`,
+  'keys.txt': `production account\naws_access_key_id = ${AWS_ID}\naws_secret_access_key = ${AWS_SECRET}\n`,
+  'src/local.ts': `export const localOnly = '${PLANTED.ignored}';\nexport function localHelper() {\n  return localOnly;\n}\n`,
+  'src/private.ts': `export const privateThing = '${PLANTED.hearthignored}';\nexport function privateHelper() {\n  return privateThing;\n}\n`,
+  'src/config.ts': [
+    'export const settings = {',
+    `  accessKeyId: '${AWS_ID}',`,
+    `  secretAccessKey: '${AWS_SECRET}',`,
+    `  githubToken: '${GITHUB}',`,
+    `  databaseUrl: 'postgres://admin:${DB_PASSWORD}@db.example.com:5432/app',`,
+    '  region: \'eu-west-1\',',
+    '};',
+    '',
+    'export function connect(url: string, region: string) {',
+    '  return { url, region };',
+    '}',
+    '',
+  ].join('\n'),
+  'src/app.ts': [
+    "import { settings, connect } from './config';",
+    "import { localHelper } from './local';",
+    "import { privateHelper } from './private';",
+    '',
+    'export function start() {',
+    '  const extra = [localHelper(), privateHelper()];',
+    '  const db = connect(settings.databaseUrl, ',
+    '  return { db, extra };',
+    '}',
+    '',
+  ].join('\n'),
+};
+
+describe('privacy gate: nothing planted reaches the model server', () => {
+  const h = useFakeOllama();
+  let base: string;
+  let repo: string;
+  let cache: string;
+  const cli = async (...args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(['--host', h.url, ...args], { out: (s) => out.push(s), err: (s) => err.push(s), env: { XDG_CACHE_HOME: cache } });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  before(() => {
+    base = mkdtempSync(join(tmpdir(), 'hearth-planted-'));
+    repo = join(base, 'repo');
+    cache = join(base, 'cache');
+    for (const [p, text] of Object.entries(FILES)) {
+      mkdirSync(dirname(join(repo, p)), { recursive: true });
+      writeFileSync(join(repo, p), text);
+    }
+    mkdirSync(join(base, 'outside'));
+    writeFileSync(join(base, 'outside', 'shared.ts'), `export const outsideValue = '${PLANTED.outside}';\n`);
+    symlinkSync('../.env', join(repo, 'src/notes.ts'));
+    symlinkSync('../id_rsa', join(repo, 'src/key.ts'));
+    symlinkSync('/etc/passwd', join(repo, 'src/passwd.ts'));
+    symlinkSync('local.ts', join(repo, 'src/alias.ts'));
+    symlinkSync('../../outside/shared.ts', join(repo, 'src/shared.ts'));
+    execFileSync('git', ['init', '-q'], { cwd: repo });
+    execFileSync('git', ['add', '-A'], { cwd: repo });
+  });
+  after(() => rmSync(base, { recursive: true, force: true }));
+
+  const refused: Array<[string, RegExp]> = [
+    ['src/local.ts:2:1', /ignored by git/],
+    ['src/private.ts:2:1', /\.hearthignore/],
+    ['src/notes.ts:1:1', /link to \.env, which looks like a secret/],
+    ['src/key.ts:1:1', /link to id_rsa, which looks like a secret/],
+    ['src/passwd.ts:1:1', /outside the workspace/],
+    ['src/shared.ts:1:1', /outside the workspace/],
+    ['src/alias.ts:1:1', /link to src\/local\.ts, which git ignores/],
+    ['.env:1:1', /looks like a secret/],
+  ];
+  for (const [where, why] of refused) {
+    it(`complete at ${where} is refused with the reason, and nothing is sent`, async () => {
+      const before = h.fake.requests.length;
+      const r = await cli('complete', join(repo, where), '--repo', repo);
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.err, why);
+      assert.match(r.err, /never sends it to a model/);
+      assert.equal(h.fake.requests.filter((q) => q.path === '/api/generate' || q.path === '/api/chat').length,
+        h.fake.requests.slice(0, before).filter((q) => q.path === '/api/generate' || q.path === '/api/chat').length);
+    });
+  }
+
+  it('complete in keys.txt goes out with the AWS key redacted', async () => {
+    const r = await cli('complete', `${join(repo, 'keys.txt')}:4:1`, '--repo', repo, '--json');
+    assert.equal(r.code, 0, r.err);
+    const last = h.fake.requests.filter((q) => q.path === '/api/generate').at(-1);
+    assert.ok(last, 'a request was sent');
+    const prompt = JSON.stringify(last.body);
+    assert.match(prompt, /production account/);
+    assert.match(prompt, /\[redacted aws\]/);
+  });
+
+  it('complete in ordinary code carries the config module as context, with its credentials redacted', async () => {
+    const r = await cli('complete', `${join(repo, 'src/app.ts')}:7:43`, '--repo', repo, '--json');
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.ok(j.contextItems.some((c: { path: string }) => c.path === 'src/config.ts'), JSON.stringify(j.contextItems));
+    const prompt = JSON.stringify(h.fake.requests.filter((q) => q.path === '/api/generate').at(-1)?.body);
+    assert.match(prompt, /export const settings = \{/);
+    assert.match(prompt, /region: 'eu-west-1'/);
+    for (const kind of ['aws', 'github', 'database-connection-string']) assert.ok(prompt.includes(`[redacted ${kind}]`), `${kind} redacted in ${prompt}`);
+  });
+
+  it('context --json shows the same redacted text and no refused file', async () => {
+    const r = await cli('context', `${join(repo, 'src/app.ts')}:7:43`, '--repo', repo, '--json',
+      '--open', ['src/local.ts', 'src/notes.ts', 'src/passwd.ts', 'src/config.ts'].map((p) => join(repo, p)).join(','));
+    assert.equal(r.code, 0, r.err);
+    for (const v of NEVER) assert.ok(!r.out.includes(v), `${v} in hearth context output`);
+    assert.match(r.out, /\[redacted /);
+  });
+
+  it('over the whole request log: no planted credential, ignored file or link target', () => {
+    assert.ok(h.fake.requests.some((q) => q.path === '/api/generate'), 'requests were made');
+    for (const q of h.fake.requests) {
+      const text = JSON.stringify(q.body ?? '') + JSON.stringify(q.headers);
+      for (const v of NEVER) assert.ok(!text.includes(v), `${v} reached the server in request #${q.id} ${q.path}`);
+    }
+  });
+
+  it('in Restricted Mode (no git) the gate still refuses ignored files, from the .gitignore files', async () => {
+    const gate = new PrivacyGate(repo, { git: undefined });
+    const v = await gate.admitPath('src/local.ts');
+    assert.equal(v.admitted, false);
+    assert.equal(v.admitted === false && v.reason, 'ignored');
+    assert.equal((await gate.admitPath('src/config.ts')).admitted, true);
+    assert.equal((await new PrivacyGate(repo, { git: new GitRunner(repo) }).admitPath('src/config.ts')).admitted, true);
+  });
+
+  it('redaction: every credential kind planted here, and text without one comes back unchanged', async () => {
+    const r = new SecretlintRedactor();
+    const plain = 'export function add(a: number, b: number) {\n  return a + b;\n}\n';
+    assert.equal(await r.redact(plain), plain);
+    const out = await r.redact(FILES['src/config.ts'] + FILES['keys.txt']);
+    for (const v of [AWS_ID, AWS_SECRET, GITHUB, DB_PASSWORD]) assert.ok(!out.includes(v), `${v} left in ${out}`);
+    assert.match(out, /region: 'eu-west-1'/);
+    assert.match(await r.redact('curl https://deploy:hunter2hunter2@example.com/hook'), /curl \[redacted basicauth\]/);
+  });
+});
