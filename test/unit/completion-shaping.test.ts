@@ -8,6 +8,7 @@ import type { CompletionShape, CursorContext, ShapingContext } from '../../src/c
 import { decideShape, shouldComplete } from '../../src/core/completion/shape';
 import { StreamShaper, type ShaperOptions, type StopReason } from '../../src/core/completion/filters';
 import { postProcess } from '../../src/core/completion/postprocess';
+import { neutralize } from '../../src/core/prompt/neutralize';
 import { CURSOR_MARKER, STOP_SEQUENCES, STOP_TOKEN_PREFIXES, STOP_TOKENS } from '../../src/core/completion/markers';
 
 const CURSOR = '█';
@@ -801,6 +802,11 @@ describe('postProcess on its own (no streaming)', () => {
 
   it('returns undefined for an empty output', () => {
     assert.equal(postProcess('', ctxAt('const x = █\n', 'typescript')), undefined);
+  });
+
+  it('a neutralized control token the model copied from the prompt goes into the file as the source had it', () => {
+    const ctx = ctxAt('const marker = █\n', 'typescript');
+    assert.equal(postProcess(`'${neutralize('<|turn>')}';`, ctx), "'<|turn>';");
   });
 
   it('a next-line suggestion after a complete line keeps its line break', () => {

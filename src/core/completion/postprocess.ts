@@ -5,6 +5,7 @@
 // completion: the echoed line prefix, overlap with the text after the cursor, indentation, brackets
 // a single line leaves open, trimming, duplicates, and the document's line ends.
 import type { CursorContext, ShapingContext } from './types';
+import { ZERO_WIDTH_JOINER } from '../prompt/neutralize';
 import { isSignificantLine, nearEqual, normalizeLine, StreamShaper } from './filters';
 import {
   analyzeCursor, CLOSER_FOR, CodeLexer, endsWithBlockOpener, indentOf, indentWidth, isClosingLine, OPENER_FOR,
@@ -39,6 +40,9 @@ export function postProcess(raw: string, ctx: ShapingContext, opts: PostProcessO
   if (text.trim() === '') return undefined;
   if (duplicatesNeighbours(text, ctx) || repeatsRecent(text, opts.recent)) return undefined;
   text = leaveClosingSuffixOnItsLine(text, ctx);
+  // The prompt broke control tokens of the source with a joiner (neutralize.ts); a copy of one in
+  // the answer goes into the file as the source had it, not with an invisible character inside.
+  text = text.split(`<${ZERO_WIDTH_JOINER}`).join('<');
   return cursor.eol === '\r\n' ? text.replace(/\n/g, '\r\n') : text;
 }
 
