@@ -1,9 +1,11 @@
-// `npm run bench [model|overhead|typing]`: every benchmark, printed as medians and tails. Figures go
-// into the README. Targets are reported here, never asserted in unit tests (CI machines are noisy).
+// `npm run bench [model|overhead|index|typing|hostile]`: every benchmark, printed as medians and
+// tails. Figures go into the README. Targets are reported here, never asserted in unit tests (CI
+// machines are noisy).
 import { benchModelLayer } from './modelLayer';
 import { benchCompletionOverhead } from './completionOverhead';
 import { benchTypingSession } from './typingSession';
 import { benchIndex } from './indexBench';
+import { benchHostileServer } from './hostileServer';
 import { fmt } from './stats';
 
 async function main(): Promise<void> {
@@ -31,6 +33,16 @@ async function main(): Promise<void> {
     console.log(`    in a git work tree ${fmt(r.gitUpdate)}  (the gate asks git about the path)`);
     console.log(`  context assembly    ${fmt(r.assemble)}  (target p99 ≤ 10 ms)`);
     console.log(`  memory              index heap +${r.heapMb.toFixed(0)} MB, process RSS ${r.rssMb.toFixed(0)} MB with both workers  (target ≤ 200 MB)`);
+  }
+  if (!only || only === 'hostile') {
+    const r = await benchHostileServer();
+    console.log(`\nhostile server (loopback; medians of ${r.runs} runs)`);
+    console.log(`  ${r.lineMb} MB NDJSON line → failure   ${r.hugeLineMs.toFixed(0)} ms, +${r.hugeLineRssMb.toFixed(1)} MB RSS, +${r.hugeLineHeapMb.toFixed(1)} MB heap and buffers  (target < 2 s, < 100 MB)`);
+    console.log(`    first run in the process    ${r.coldMs.toFixed(0)} ms, +${r.coldRssMb.toFixed(1)} MB RSS, +${r.coldHeapMb.toFixed(1)} MB heap and buffers`);
+    console.log(`    the server wrote ${r.hugeLineWrittenMb.toFixed(1)} MB of ${r.lineMb} before the client closed the connection`);
+    console.log(`    ${r.hugeLineError}`);
+    console.log(`  stalled stream → failure    ${r.stallMs.toFixed(0)} ms with the inactivity limit at ${r.idleMs} ms`);
+    console.log(`    ${r.stallError}`);
   }
   if (!only || only === 'typing') {
     const r = await benchTypingSession();
