@@ -9,12 +9,14 @@ import { execFile } from 'node:child_process';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { FakeOllama } from '../fake-ollama/index';
 import { ModelError } from '../../src/core/errors';
 import { MemoryLogger } from '../../src/core/log';
 import { ModelService } from '../../src/core/model/service';
 import type { ModelSession } from '../../src/core/model/session';
+import { NdjsonReader, type NdjsonLimits } from '../../src/node/http/ndjson';
 import { OllamaBackend } from '../../src/node/ollama/ollamaBackend';
 import { configFor } from '../support/model';
 
@@ -383,6 +385,43 @@ describe('a hostile server behind the same ModelService as a healthy one', () =>
     isError('badResponse', /a line of the reply to \/api\/pull is not a JSON object/)(error);
     assert.deepEqual(statuses, ['pulling manifest']);
     assert.ok(!printed.includes('pulling') && !printed.includes('[1,2,3]'), printed);
+  });
+});
+
+describe('NdjsonReader on its own', () => {
+  const limits: NdjsonLimits = { maxLineBytes: 1024, idleMs: 1000, lineTooLong: () => new Error('too long'), stalled: () => new Error('stalled') };
+  const read = async (chunks: Buffer[], l = limits) => {
+    const out: string[] = [];
+    for await (const line of new NdjsonReader(Readable.from(chunks), l)) out.push(line);
+    return out;
+  };
+
+  it('a UTF-8 character split across two chunks is decoded whole', async () => {
+    const bytes = Buffer.from('{"response":"日本語 🎉"}\n');
+    for (let cut = 1; cut < bytes.length; cut++) {
+      assert.deepEqual(await read([bytes.subarray(0, cut), bytes.subarray(cut)]), ['{"response":"日本語 🎉"}'], `cut at ${cut}`);
+    }
+  });
+  it('blank lines are skipped and a last line without a newline is kept', async () => {
+    assert.deepEqual(await read([Buffer.from('a\n\n  \r\nb\nc')]), ['a', 'b', 'c']);
+  });
+  it('a line over the ceiling fails even when it arrives in one chunk with others', async () => {
+    await assert.rejects(read([Buffer.from(`ok\n${'x'.repeat(2000)}\n`)]), /too long/);
+  });
+  it('linear in a line\'s length: 4 MiB arriving in 1,024 chunks is joined once, not rescanned per chunk', async () => {
+    const chunk = Buffer.alloc(4096, 'a');
+    const chunks = [...Array.from({ length: 1024 }, () => chunk), Buffer.from('\n')];
+    const t0 = performance.now();
+    const [line] = await read(chunks, { ...limits, maxLineBytes: 8 * 1024 * 1024 });
+    assert.equal(line.length, 4 * 1024 * 1024);
+    assert.ok(performance.now() - t0 < 2000, `${(performance.now() - t0).toFixed(0)} ms`);
+  });
+  it('many short lines in one chunk: 50,000 read with no per-line copy of the queue', async () => {
+    // Loose bound: the test runner's async hooks make every await several times slower.
+    const t0 = performance.now();
+    const lines = await read([Buffer.from('{}\n'.repeat(50_000))], { ...limits, maxLineBytes: 8 });
+    assert.equal(lines.length, 50_000);
+    assert.ok(performance.now() - t0 < 5000, `${(performance.now() - t0).toFixed(0)} ms`);
   });
 });
 
