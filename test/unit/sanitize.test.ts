@@ -27,6 +27,8 @@ const TABLE: Array<{ what: string; input: string; output: string }> = [
   { what: 'a CSI broken by a line break', input: `a${ESC}[12\nb`, output: 'a\nb' },
   { what: 'a sequence left open at the end', input: `text${ESC}]0;never ends`, output: 'text' },
   { what: 'ESC ESC [', input: `a${ESC}${ESC}[1mb`, output: 'ab' },
+  { what: 'bidi overrides and isolates (Trojan Source)', input: 'if (isAdmin) {\u202e } \u2066// check\u2069\u202a\u202b\u202c\u202d\u2067\u2068', output: 'if (isAdmin) { } // check' },
+  { what: 'right-to-left text itself stays', input: 'const s = "שלום";', output: 'const s = "שלום";' },
 ];
 
 describe('stripControls', () => {

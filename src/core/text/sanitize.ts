@@ -6,6 +6,9 @@
 // Removed: C0 controls except tab, line feed and carriage return; DEL; C1 controls (U+0080–U+009F);
 // and every escape sequence whole (ESC [ … final byte, ESC ] … BEL or ESC \, the other string
 // sequences DCS/SOS/PM/APC, and two-character escapes), so no fragment of a sequence is left behind.
+// Also the bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069):
+// in code they make text display in another order than the compiler reads it ("Trojan Source"),
+// and a model's suggestion must not slip one into the user's file.
 
 const ESC = 0x1b;
 const BEL = 0x07;
@@ -15,7 +18,7 @@ const ST = 0x9c;
 const MAX_STRING_SEQUENCE = 4096;
 
 /** Anything the stripper might act on; text without any of these passes through untouched. */
-const SUSPECT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const SUSPECT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 type State = 'text' | 'escape' | 'escapeIntermediate' | 'csi' | 'string' | 'stringEscape';
 
@@ -122,7 +125,8 @@ export class ControlStripper {
 }
 
 function isStrippedControl(c: number): boolean {
-  return (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || (c >= 0x7f && c <= 0x9f);
+  return (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || (c >= 0x7f && c <= 0x9f)
+    || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
 }
 
 /** One whole piece of text without control characters or escape sequences. */
