@@ -10,6 +10,7 @@ import { ModelError } from '../src/core/errors';
 import type { WireGenerateRequest } from '../src/core/model/backend';
 import { OllamaBackend } from '../src/node/ollama/ollamaBackend';
 import { percentile } from './stats';
+import { writeHugeLine } from '../test/support/hostileReplies';
 
 export interface HostileResult {
   lineMb: number;
@@ -113,32 +114,6 @@ async function failure(backend: OllamaBackend, sample: () => void = () => {}): P
     return ModelError.is(e) ? `${e.reason}: ${e.message}` : String(e);
   }
   return 'no error';
-}
-
-/** Headers, then one line of `total` bytes, written only as fast as the client takes it. */
-async function writeHugeLine(res: ServerResponse, total: number, report: (n: number) => void): Promise<void> {
-  res.on('error', () => {});
-  res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-  res.write('{"model":"gemma4:e4b","response":"');
-  const chunk = Buffer.alloc(64 * 1024, 'a');
-  let n = 0;
-  while (n < total && !res.destroyed) {
-    const ok = res.write(chunk);
-    n += chunk.length;
-    report(n);
-    if (!ok) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.on('drain', done);
-        res.on('close', done);
-      });
-    }
-  }
-  if (!res.destroyed) res.end('"}\n');
 }
 
 /** Headers and one line, then nothing. */

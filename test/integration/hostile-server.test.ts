@@ -19,6 +19,7 @@ import type { ModelSession } from '../../src/core/model/session';
 import { NdjsonReader, type NdjsonLimits } from '../../src/node/http/ndjson';
 import { OllamaBackend } from '../../src/node/ollama/ollamaBackend';
 import { configFor } from '../support/model';
+import { writeHugeLine } from '../support/hostileReplies';
 
 const ROOT = join(__dirname, '..', '..');
 const IDLE_MS = 300;
@@ -105,28 +106,9 @@ interface Flood { written: number; closedEarly: boolean; finished: boolean }
 /** Headers, then one line of `total` bytes that never ends, written as fast as the client reads it. */
 function hugeLine(total: number, flood: Flood): Trick {
   return async (_req, res) => {
-    ndjsonHead(res);
-    res.write('{"model":"gemma4:e4b","response":"');
-    const chunk = Buffer.alloc(64 * 1024, 'a');
-    while (flood.written < total) {
-      if (res.destroyed) break;
-      const ok = res.write(chunk);
-      flood.written += chunk.length;
-      if (!ok) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            res.off('drain', done);
-            res.off('close', done);
-            resolve();
-          };
-          res.on('drain', done);
-          res.on('close', done);
-        });
-      }
-    }
-    flood.closedEarly = res.destroyed && flood.written < total;
-    flood.finished = !res.destroyed;
-    if (flood.finished) res.end('"}\n');
+    const end = await writeHugeLine(res, total, (n) => { flood.written = n; });
+    flood.closedEarly = end === 'closed' && flood.written < total;
+    flood.finished = end === 'finished';
   };
 }
 
