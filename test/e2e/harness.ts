@@ -36,10 +36,18 @@ export interface StartEditorOptions {
   workspaceFiles?: Record<string, string>;
   /** Extra user settings (merged over the harness defaults). */
   settings?: Record<string, unknown>;
+  /**
+   * Remote (machine) settings, `<user-data-dir>/Machine/settings.json`. code-server's window is a
+   * remote one: settings of scope machine or machine-overridable are read from here, and VS Code may
+   * drop them from the (local) user settings once it re-reads those (e.g. when trust is granted).
+   */
+  machineSettings?: Record<string, unknown>;
   /** Trust the workspace (default true). False opens the folder in Restricted Mode. */
   trusted?: boolean;
   /** Prefix of this session's artifacts (log, screenshots); defaults to 'e2e'. */
   name?: string;
+  /** Runs on the workspace folder after its files are written, before the editor starts (e.g. git init). */
+  prepareWorkspace?: (workspace: string) => void;
 }
 
 export interface EditorSession {
@@ -275,8 +283,11 @@ export async function startEditor(opts: StartEditorOptions): Promise<EditorSessi
     mkdirSync(dirname(p), { recursive: true });
     writeFileSync(p, content);
   }
+  opts.prepareWorkspace?.(workspace);
   writeJson(join(userDataDir, 'User', 'settings.json'), {
     'security.workspace.trust.enabled': !trusted,
+    // Untrusted: open straight into Restricted Mode rather than behind the modal trust prompt.
+    ...(trusted ? {} : { 'security.workspace.trust.startupPrompt': 'never' }),
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
     'workbench.enableExperiments': false,
@@ -290,6 +301,7 @@ export async function startEditor(opts: StartEditorOptions): Promise<EditorSessi
     'git.openRepositoryInParentFolders': 'never',
     ...opts.settings,
   });
+  if (opts.machineSettings) writeJson(join(userDataDir, 'Machine', 'settings.json'), opts.machineSettings);
 
   let child: ChildProcess | undefined;
   let browser: Browser | undefined;
