@@ -38,8 +38,9 @@ export interface StartEditorOptions {
   settings?: Record<string, unknown>;
   /**
    * Remote (machine) settings, `<user-data-dir>/Machine/settings.json`. code-server's window is a
-   * remote one: settings of scope machine or machine-overridable are read from here, and VS Code may
-   * drop them from the (local) user settings once it re-reads those (e.g. when trust is granted).
+   * remote one: settings of scope machine or machine-overridable are read from here, and VS Code
+   * drops them from the (local) user settings whenever it re-parses those (after an extension's
+   * settings register, when trust is granted). The hearth.* keys of `settings` are copied here too.
    */
   machineSettings?: Record<string, unknown>;
   /** Trust the workspace (default true). False opens the folder in Restricted Mode. */
@@ -301,7 +302,8 @@ export async function startEditor(opts: StartEditorOptions): Promise<EditorSessi
     'git.openRepositoryInParentFolders': 'never',
     ...opts.settings,
   });
-  if (opts.machineSettings) writeJson(join(userDataDir, 'Machine', 'settings.json'), opts.machineSettings);
+  const hearthSettings = Object.entries(opts.settings ?? {}).filter(([k]) => k.startsWith('hearth.'));
+  writeJson(join(userDataDir, 'Machine', 'settings.json'), { ...Object.fromEntries(hearthSettings), ...opts.machineSettings });
 
   let child: ChildProcess | undefined;
   let browser: Browser | undefined;
