@@ -61,10 +61,9 @@ export class PrivacyGate implements Redactor {
   async admitFile(abs: string): Promise<PathVerdict> {
     const rel = relative(this.root, abs);
     if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) return this.admitPath(rel.split(sep).join('/'));
-    const shown = abs;
-    if (isSecretPath(abs)) return refuse('secret', `${shown} looks like a secret (.env, key, certificate, credentials)`);
+    if (isSecretPath(abs)) return refuse('secret', `${abs} looks like a secret (.env, key, certificate, credentials)`);
     const real = await realOrSelf(abs);
-    if (real !== abs && isSecretPath(real)) return refuse('secret', `${shown} is a link to ${real}, which looks like a secret`);
+    if (real !== abs && isSecretPath(real)) return refuse('secret', `${abs} is a link to ${real}, which looks like a secret`);
     return { admitted: true, path: abs };
   }
 
