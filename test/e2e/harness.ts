@@ -20,6 +20,9 @@ const CODE_SERVER_ENTRY = join(CACHE_DIR, 'code-server', 'node_modules', 'code-s
 const CHROMIUM = '/usr/bin/chromium';
 const HOST = '127.0.0.1';
 
+/** After a file opens, before typing into it (see openFile). */
+const OPEN_SETTLE_MS = 3_000;
+
 /** Bounded waits, generous for a 2-core machine. */
 export const TIMEOUTS = {
   install: 120_000,
@@ -457,6 +460,10 @@ export async function startEditor(opts: StartEditorOptions): Promise<EditorSessi
         await page.keyboard.press('Enter');
         await page.locator(`.tabs-container .tab.active[data-resource-name="${base}"]`).waitFor({ state: 'visible' });
         await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible' });
+        // In code-server with remote (Machine) settings, keystrokes in the first 2-3 s after a file
+        // opens reach no inline-completion provider (seen with the build before Hearth's own
+        // changes too); a person reads the file first, so the test does as well.
+        await sleep(OPEN_SETTLE_MS);
       },
       async goToLine(line: number): Promise<void> {
         await page.keyboard.press('Control+G');
