@@ -30,8 +30,6 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
-  // secretlint's profiler keeps every performance mark forever: a leak in a long-lived process.
-  alias: { '@secretlint/profiler': './src/node/privacy/secretlintProfilerStub.ts' },
 };
 
 const builds = [
