@@ -2,7 +2,7 @@
 // 1 a problem was found, 2 wrong usage. Wrong usage never falls back to a default: an address that
 // is not one, a --repo that is not a folder, a number that is not a whole number all exit 2.
 import { stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readConfig, SETTINGS, type HearthConfig, type SettingValue } from '../core/config';
 import { formatDoctor, runDoctor } from '../core/doctor';
@@ -24,7 +24,11 @@ import { renderContextSection } from '../core/prompt/completionPrompt';
 import { IndexService, type IndexStats } from '../node/index/indexService';
 import { cliCacheFile } from '../node/index/cachePath';
 import { GitRunner } from '../node/git/gitRunner';
-import { PrivacyGate, sharedRedactor } from '../node/privacy/gate';
+import { PrivacyGate } from '../node/privacy/gate';
+import { SecretlintRedactor } from '../node/privacy/redact';
+import { redact, type Redactor } from '../core/privacy/redactor';
+import { stripControls } from '../core/text/sanitize';
+import { isInside, workTreeOf } from '../node/fs/paths';
 
 const TIMEOUT = SETTINGS.requestTimeoutSeconds;
 
@@ -166,8 +170,10 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   if (command === 'context' || command === 'complete') {
     const at = await cursorAt(positionals[1], values.repo, command, io);
     if (typeof at === 'number') return at;
-    if (command === 'context') return contextCommand(at, contextTokens, open, json, io);
-    return complete(at, backend, config, contextTokens, open, json, io);
+    // Every text bound for a prompt (or printed as one) is checked for credentials by this one.
+    const redactor = new SecretlintRedactor();
+    if (command === 'context') return contextCommand(at, contextTokens, open, json, redactor, io);
+    return complete(at, backend, config, contextTokens, open, json, redactor, io);
   }
   return command === 'models' ? models(backend, config, json, io) : doctor(backend, config, json, io);
 }
@@ -194,26 +200,10 @@ async function notAFolder(dir: string): Promise<string | undefined> {
  * file is not in: indexing the current directory for a file elsewhere indexed the wrong tree.
  */
 async function repoOf(file: string): Promise<string> {
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    if (await exists(join(dir, '.git'))) return dir;
-    if (dirname(dir) === dir) break;
-  }
+  const tree = await workTreeOf(file);
+  if (tree) return tree;
   const cwd = process.cwd();
   return isInside(cwd, file) ? cwd : dirname(file);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isInside(dir: string, path: string): boolean {
-  const rel = relative(dir, path);
-  return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
 }
 
 async function models(backend: ModelBackend, config: HearthConfig, json: boolean, io: CliIO): Promise<number> {
@@ -337,19 +327,20 @@ async function editorContext(service: IndexService, repo: string, open: readonly
   return provider;
 }
 
-async function contextCommand(at: CursorAt, budget: number, open: readonly string[], json: boolean, io: CliIO): Promise<number> {
+async function contextCommand(at: CursorAt, budget: number, open: readonly string[], json: boolean, redactor: Redactor, io: CliIO): Promise<number> {
   const { repo } = at;
   const { service } = await openIndex(repo, io);
   try {
     const provider = await editorContext(service, repo, open, io);
     // Exactly what a prompt would carry: credentials redacted by the privacy gate.
-    const items = await Promise.all(provider.assemble(at.slice.cursor, budget).map(async (s) => ({ ...s, text: await service.gate.redact(s.text) })));
+    const items = await Promise.all(provider.assemble(at.slice.cursor, budget).map(async (s) => ({ ...s, text: await redact(redactor, s.text) })));
     const text = renderContextSection(items);
     const tokens = items.reduce((n, s) => n + s.tokens, 0);
     if (json) {
       io.out(JSON.stringify({ budget, tokens, items: items.map((s) => ({ kind: s.kind, path: s.path, startLine: s.startLine + 1, endLine: s.endLine + 1, symbol: s.symbol, tokens: s.tokens })), text }, null, 2));
     } else {
-      io.out(text || '(no repository context for this position)');
+      // Repository text on a terminal: no control character or escape sequence of it acts there.
+      io.out(stripControls(text) || '(no repository context for this position)');
       io.err(`${items.length} items, ${tokens} of ${budget} tokens`);
     }
     return 0;
@@ -358,7 +349,7 @@ async function contextCommand(at: CursorAt, budget: number, open: readonly strin
   }
 }
 
-async function complete(at: CursorAt, backend: ModelBackend, config: HearthConfig, budget: number, open: readonly string[], json: boolean, io: CliIO): Promise<number> {
+async function complete(at: CursorAt, backend: ModelBackend, config: HearthConfig, budget: number, open: readonly string[], json: boolean, redactor: Redactor, io: CliIO): Promise<number> {
   const { file, line, col, slice, repo } = at;
   // The privacy gate, as in the editor: a secret-looking, ignored or linked-out file is never sent.
   const verdict = await new PrivacyGate(repo, { git: new GitRunner(repo) }).admitFile(resolve(file));
@@ -368,15 +359,19 @@ async function complete(at: CursorAt, backend: ModelBackend, config: HearthConfi
   }
   const service = new ModelService(backend, config, silentLogger);
   const index = budget > 0 ? (await openIndex(repo, io)).service : undefined;
-  const engine = new CompletionEngine({
-    session: () => service.session('completion'),
-    context: index ? await editorContext(index, repo, open, io) : NO_CONTEXT,
-    redactor: sharedRedactor(),
-    logger: silentLogger,
-    settings: { ...DEFAULT_COMPLETION_SETTINGS, contextTokens: budget },
-  });
-  const outcome = await engine.complete({ document: file, cursor: slice.cursor, prefixFirstLine: slice.prefixFirstLine, trigger: 'manual' });
-  await index?.dispose();
+  let outcome;
+  try {
+    const engine = new CompletionEngine({
+      session: () => service.session('completion'),
+      context: index ? await editorContext(index, repo, open, io) : NO_CONTEXT,
+      redactor,
+      logger: silentLogger,
+      settings: { ...DEFAULT_COMPLETION_SETTINGS, contextTokens: budget },
+    });
+    outcome = await engine.complete({ document: file, cursor: slice.cursor, prefixFirstLine: slice.prefixFirstLine, trigger: 'manual' });
+  } finally {
+    await index?.dispose();
+  }
   if (json) {
     io.out(JSON.stringify({
       file, line, column: col, completion: outcome.text ?? null, reason: outcome.reason ?? null,
@@ -388,7 +383,8 @@ async function complete(at: CursorAt, backend: ModelBackend, config: HearthConfi
       metrics: outcome.metrics ?? null,
     }, null, 2));
   } else if (outcome.text !== undefined) {
-    io.out(outcome.text);
+    // A carriage return alone would move the terminal's cursor back over the line.
+    io.out(outcome.text.replace(/\r\n?/g, '\n'));
   } else if (outcome.error) {
     io.err(outcome.error.userMessage);
   } else {

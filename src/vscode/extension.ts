@@ -8,6 +8,7 @@ import { channelLogger } from './logger';
 import { ModelRuntime } from './runtime';
 import { registerInlineCompletions } from './completion/register';
 import { registerIndex } from './index/register';
+import { SecretlintRedactor } from '../node/privacy/redact';
 import { registerStatusBar, type CompletionStatus } from './statusBar';
 import { RESTRICTED_MODE_NOTE } from './statusView';
 
@@ -31,7 +32,9 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 
   const index = startFeature('repository index', logger, () => registerIndex(context, logger));
-  const completions = startFeature('inline completions', logger, () => registerInlineCompletions(context, runtime, logger, index?.context)) ?? NO_COMPLETIONS;
+  // One redactor (and its cache) for every prompt of this window.
+  const redactor = new SecretlintRedactor();
+  const completions = startFeature('inline completions', logger, () => registerInlineCompletions(context, runtime, logger, redactor, index?.context, () => index?.gate())) ?? NO_COMPLETIONS;
   startFeature('status bar', logger, () => registerStatusBar(context, runtime, completions));
   startFeature('commands', logger, () => registerCommands(context, runtime, channel, logger, () => completions.paused));
   logger.info(`Hearth ${String(context.extension.packageJSON.version)} activated.`);

@@ -14,6 +14,10 @@ import { MemoryLogger } from '../../src/core/log';
 import { useFakeOllama } from '../support/fake';
 import { FakeOllama } from '../fake-ollama/index';
 import { runCli } from '../../src/cli/main';
+import { SecretlintRedactor } from '../../src/node/privacy/redact';
+
+/** The engine redacts every prompt part, as in the editor. */
+const REDACTOR = new SecretlintRedactor();
 
 async function cli(args: string[], env: Record<string, string | undefined> = {}) {
   const out: string[] = [];
@@ -36,7 +40,7 @@ describe('completion in a minified one-line file', () => {
   const LINE = minified(300_000);
   const engineFor = () => new CompletionEngine({
     session: () => h.service.sessionFor('gemma4:e4b'),
-    context: NO_CONTEXT,
+    context: NO_CONTEXT, redactor: REDACTOR,
     logger: new MemoryLogger(),
     settings: { ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 0 },
   });

@@ -11,6 +11,10 @@ import { MemoryLogger } from '../../src/core/log';
 import type { ModelService } from '../../src/core/model/service';
 import { serviceFor } from '../support/model';
 import { useFakeOllama } from '../support/fake';
+import { SecretlintRedactor } from '../../src/node/privacy/redact';
+
+/** The engine redacts every prompt part, as in the editor. */
+const REDACTOR = new SecretlintRedactor();
 
 const FILE = 'export function add(a: number, b: number): number {\n  return \n}\n';
 const at = (typed: string): CompletionRequest => {
@@ -22,7 +26,7 @@ const generates = (fake: FakeOllama) => fake.requests.filter((r) => r.path === '
 function engineFor(service: ModelService, model = 'gemma4:e4b'): CompletionEngine {
   return new CompletionEngine({
     session: () => service.sessionFor(model),
-    context: NO_CONTEXT,
+    context: NO_CONTEXT, redactor: REDACTOR,
     logger: new MemoryLogger(),
     settings: { ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 0 },
   });
@@ -123,7 +127,7 @@ describe('completion engine: request economy over the fake\'s log', () => {
   });
 
   it('a keystroke during the debounce sends nothing', async () => {
-    const engine = new CompletionEngine({ session: () => service.sessionFor('gemma4:e4b'), context: NO_CONTEXT, logger: new MemoryLogger(), settings: { ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 200 } });
+    const engine = new CompletionEngine({ session: () => service.sessionFor('gemma4:e4b'), context: NO_CONTEXT, redactor: REDACTOR, logger: new MemoryLogger(), settings: { ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 200 } });
     const c = new AbortController();
     const p = engine.complete({ ...at(''), signal: c.signal });
     setTimeout(() => c.abort(), 50);
@@ -248,7 +252,7 @@ describe('completion engine: slowness is measured and reported', () => {
 
   it('reports slow once the median of recent completions passes the limit, and recovers', async () => {
     const engine = new CompletionEngine({
-      session: () => h.service.sessionFor('gemma4:e4b'), context: NO_CONTEXT, logger: new MemoryLogger(),
+      session: () => h.service.sessionFor('gemma4:e4b'), context: NO_CONTEXT, redactor: REDACTOR, logger: new MemoryLogger(),
       settings: { ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 0, slowMs: 60 },
     });
     const seen: Array<[boolean, number]> = [];

@@ -13,6 +13,8 @@ import { useFakeOllama } from '../support/fake';
 import { PrivacyGate } from '../../src/node/privacy/gate';
 import { GitRunner } from '../../src/node/git/gitRunner';
 import { SecretlintRedactor } from '../../src/node/privacy/redact';
+import { redact, redactAroundCursor } from '../../src/core/privacy/redactor';
+import { generateKeyPairSync } from 'node:crypto';
 import { AWS_ID, AWS_SECRET, DB_PASSWORD, FILES, GITHUB, NEVER, writePlantedRepo } from '../support/plantedRepo';
 
 describe('privacy gate: nothing planted reaches the model server', () => {
@@ -65,6 +67,7 @@ describe('privacy gate: nothing planted reaches the model server', () => {
     const prompt = JSON.stringify(last.body);
     assert.match(prompt, /production account/);
     assert.match(prompt, /\[redacted aws\]/);
+    for (const v of NEVER) assert.ok(!prompt.includes(v), `${v} in the keys.txt prompt`);
   });
 
   it('complete in ordinary code carries the config module as context, with its credentials redacted', async () => {
@@ -103,13 +106,40 @@ describe('privacy gate: nothing planted reaches the model server', () => {
     assert.equal((await new PrivacyGate(repo, { git: new GitRunner(repo) }).admitPath('src/config.ts')).admitted, true);
   });
 
+  it('a credential the cursor splits is removed from both sides; the marker goes before the cursor', async () => {
+    const r = new SecretlintRedactor();
+    const line = `const creds = { secretAccessKey: '${AWS_SECRET}' };\n`;
+    const at = line.indexOf(AWS_SECRET) + 15;
+    const { prefix, suffix } = await redactAroundCursor(r, `// config\n${line.slice(0, at)}`, `${line.slice(at)}export {};\n`, 1000, 1000);
+    assert.ok(!prefix.includes(AWS_SECRET.slice(0, 15)) && !suffix.includes(AWS_SECRET.slice(15)), `${prefix}|${suffix}`);
+    assert.match(prefix, /secretAccessKey: '\[redacted aws\]$/);
+    assert.equal(suffix, "' };\nexport {};\n");
+  });
+
+  it('a private key whose BEGIN line lies above the window, or whose END lies below it, is still removed', async () => {
+    const r = new SecretlintRedactor();
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const body = privateKey.split('\n').filter((l) => l && !l.startsWith('-----'));
+    const doc = `const key = \`${privateKey}\`;\nexport function sign() {}\n`;
+    // The cursor at the end of a body line in the middle: the prefix window holds the last 200
+    // characters before it (no BEGIN line), the suffix window the next 200 (no END line).
+    const mid = doc.indexOf(body[10]) + body[10].length;
+    const { prefix, suffix } = await redactAroundCursor(r, doc.slice(0, mid), doc.slice(mid), 200, 200);
+    for (const l of body) assert.ok(!prefix.includes(l) && !suffix.includes(l), `a key line was left: ${l}`);
+    assert.match(prefix, /\[redacted privatekey\]$/);
+    // Cut pieces on their own (open-tab windows, snippets): a BEGIN without END, an END without BEGIN.
+    const head = await redact(r, doc.slice(0, mid));
+    const tail = await redact(r, doc.slice(mid));
+    for (const l of body) assert.ok(!head.includes(l) && !tail.includes(l), `a key line was left in a piece: ${l}`);
+  });
+
   it('redaction: every credential kind planted here, and text without one comes back unchanged', async () => {
     const r = new SecretlintRedactor();
     const plain = 'export function add(a: number, b: number) {\n  return a + b;\n}\n';
-    assert.equal(await r.redact(plain), plain);
-    const out = await r.redact(FILES['src/config.ts'] + FILES['keys.txt']);
+    assert.equal(await redact(r, plain), plain);
+    const out = await redact(r, FILES['src/config.ts'] + FILES['keys.txt']);
     for (const v of [AWS_ID, AWS_SECRET, GITHUB, DB_PASSWORD]) assert.ok(!out.includes(v), `${v} left in ${out}`);
     assert.match(out, /region: 'eu-west-1'/);
-    assert.match(await r.redact('curl https://deploy:hunter2hunter2@example.com/hook'), /curl \[redacted basicauth\]/);
+    assert.match(await redact(r, 'curl https://deploy:hunter2hunter2@example.com/hook'), /curl \[redacted basicauth\]/);
   });
 });

@@ -5,7 +5,7 @@ import { isSilent, ModelError } from '../errors';
 import type { Logger } from '../log';
 import type { RequestMetrics } from '../model/metrics';
 import type { ModelSession } from '../model/session';
-import { NO_REDACTION, type Redactor } from '../privacy/redactor';
+import { redact, redactAroundCursor, type Redactor } from '../privacy/redactor';
 import { buildCompletionPrompt, chooseRoute, type CompletionRoute } from '../prompt/completionPrompt';
 import { cutWindows } from '../prompt/windows';
 import { TypedThroughCache } from './cache';
@@ -69,10 +69,10 @@ export interface CompletionEngineDeps {
   readonly session: () => Promise<ModelSession>;
   readonly context: ContextProvider;
   /**
-   * Removes credentials from every piece of workspace text before the prompt is built (the privacy
-   * gate's redactor). Only tests that send no workspace text leave it out.
+   * Finds credentials in every piece of workspace text before the prompt is built. Required: a
+   * front end that sends workspace text has to say how it is redacted (tests may pass NO_REDACTION).
    */
-  readonly redactor?: Redactor;
+  readonly redactor: Redactor;
   readonly logger: Logger;
   readonly settings: CompletionSettings;
   readonly now?: () => number;
@@ -91,6 +91,9 @@ interface InFlight {
   partial: string;
   readonly progress: Set<() => void>;
 }
+
+/** Characters beyond each window that are scanned for credentials with it (a private key is 1.7-3.3 KB). */
+const REDACTION_MARGIN = 4096;
 
 /** How long a generation nobody waits for anymore may live, in case the next keystroke can use it. */
 const ABANDON_GRACE_MS = 150;
@@ -223,7 +226,14 @@ export class CompletionEngine {
       if (!isSilent(e)) logger.warn(`completion: repository context failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     const windows = cutWindows({ prefix: cursor.prefix, suffix: cursor.suffix, prefixFirstLine: req.prefixFirstLine, prefixBudget: settings.prefixTokens, suffixBudget: settings.suffixTokens, estimate });
-    const redacted = await this.redact(windows.prefix, windows.suffix, snippets);
+    let redacted: Awaited<ReturnType<CompletionEngine['redact']>>;
+    try {
+      redacted = await this.redact(cursor, windows.prefix, windows.suffix, snippets);
+    } catch (e) {
+      // Nothing is sent that could not be checked for credentials.
+      logger.warn(`completion: the text could not be checked for credentials, so nothing was sent: ${e instanceof Error ? e.message : String(e)}`);
+      return { reason: 'the text could not be checked for credentials', route, shape, timings: { total: this.now() - t0 } };
+    }
     if (signal.aborted) return { reason: 'cancelled', route, shape, timings: { total: this.now() - t0 } };
     const numPredict = shape === 'single-line' ? 64 : 256;
     const prompt = buildCompletionPrompt(route, session.description, {
@@ -269,13 +279,24 @@ export class CompletionEngine {
     };
   }
 
-  /** Every piece of workspace text bound for the prompt, with credentials replaced by markers. */
-  private async redact(prefix: string, suffix: string, snippets: readonly ContextSnippet[]) {
-    const redactor = this.deps.redactor ?? NO_REDACTION;
-    const [p, s, ...texts] = await Promise.all([prefix, suffix, ...snippets.map((x) => x.text)].map((t) => redactor.redact(t)));
+  /**
+   * Every piece of workspace text bound for the prompt, with credentials replaced by markers. The
+   * windows are judged with REDACTION_MARGIN more characters on each side and across the cursor,
+   * so a credential the cursor or a window's edge cuts is still found whole.
+   */
+  private async redact(cursor: CursorContext, prefix: string, suffix: string, snippets: readonly ContextSnippet[]) {
+    const { redactor } = this.deps;
+    const aligned = cursor.prefix.endsWith(prefix) && cursor.suffix.startsWith(suffix);
+    const before = aligned ? cursor.prefix.slice(Math.max(0, cursor.prefix.length - prefix.length - REDACTION_MARGIN)) : prefix;
+    const after = aligned ? cursor.suffix.slice(0, suffix.length + REDACTION_MARGIN) : suffix;
+    const [windows, ...texts] = await Promise.all([
+      redactAroundCursor(redactor, before, after, prefix.length, suffix.length),
+      ...snippets.map((x) => redact(redactor, x.text)),
+    ]);
+    const p = windows.prefix;
     return {
       prefix: p,
-      suffix: s,
+      suffix: windows.suffix,
       snippets: snippets.map((x, i) => (texts[i] === x.text ? x : { ...x, text: texts[i] })),
       // The model's turn is seeded with the cursor line: it must be the redacted one too.
       cursor: (c: CursorContext): CursorContext => (p === prefix ? c : { ...c, linePrefix: p.slice(p.lastIndexOf('\n') + 1) }),

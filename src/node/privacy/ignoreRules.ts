@@ -37,14 +37,6 @@ export function ignores(rules: Ignore, rel: string): boolean {
   return testIgnore(rules, rel).ignored;
 }
 
-/** A root-relative path under rules such as `.hearthignore`: the file or any folder above it. */
-export function ignoresPathOrParent(rules: Ignore | undefined, path: string): boolean {
-  if (!rules) return false;
-  const parts = path.split('/');
-  for (let i = 1; i < parts.length; i++) if (ignores(rules, `${parts.slice(0, i).join('/')}/`)) return true;
-  return ignores(rules, path);
-}
-
 export async function readIgnoreFile(file: string): Promise<Ignore | undefined> {
   const text = await readFile(file, 'utf8').catch(() => undefined);
   return text === undefined ? undefined : ignore().add(text);

@@ -40,6 +40,7 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
       if (!verdict.admitted) {
         const key = document.uri.toString();
         if (!this.refusedLogged.has(key)) {
+          if (this.refusedLogged.size >= 256) this.refusedLogged.clear();
           this.refusedLogged.add(key);
           this.logger.info(`No completions in ${verdict.message}`);
         }

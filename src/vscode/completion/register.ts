@@ -9,11 +9,15 @@ import type { ModelRuntime } from '../runtime';
 import type { CompletionStatus } from '../statusBar';
 import { HearthInlineCompletionProvider } from './provider';
 import { DocumentGate } from './documentGate';
-import { sharedRedactor } from '../../node/privacy/gate';
+import type { Redactor } from '../../core/privacy/redactor';
+import type { PrivacyGate } from '../../node/privacy/gate';
 
 const PAUSED_KEY = 'hearth.completionsPaused';
 
-export function registerInlineCompletions(context: vscode.ExtensionContext, runtime: ModelRuntime, logger: Logger, repoContext: ContextProvider = NO_CONTEXT): CompletionStatus {
+export function registerInlineCompletions(
+  context: vscode.ExtensionContext, runtime: ModelRuntime, logger: Logger, redactor: Redactor,
+  repoContext: ContextProvider = NO_CONTEXT, indexGate: () => PrivacyGate | undefined = () => undefined,
+): CompletionStatus {
   const changed = new vscode.EventEmitter<void>();
   let slowMs: number | undefined;
   let latencySub: { dispose(): void } | undefined;
@@ -25,7 +29,7 @@ export function registerInlineCompletions(context: vscode.ExtensionContext, runt
     engine = new CompletionEngine({
       session: () => runtime.service.session('completion'),
       context: repoContext,
-      redactor: sharedRedactor(),
+      redactor,
       logger,
       settings: { ...DEFAULT_COMPLETION_SETTINGS, contextTokens: runtime.config.completionContextTokens },
     });
@@ -42,7 +46,7 @@ export function registerInlineCompletions(context: vscode.ExtensionContext, runt
   };
   build();
 
-  const gate = new DocumentGate();
+  const gate = new DocumentGate(indexGate);
   const provider = new HearthInlineCompletionProvider(() => engine, runtime, logger, gate);
   provider.paused = context.globalState.get<boolean>(PAUSED_KEY, false);
   void vscode.commands.executeCommand('setContext', CONTEXT_PAUSED, provider.paused);

@@ -11,6 +11,7 @@ import { NO_CONTEXT, type ContextProvider } from '../../core/completion/types';
 import type { Logger } from '../../core/log';
 import { TokenEstimator } from '../../core/model/tokens';
 import { IndexService } from '../../node/index/indexService';
+import type { PrivacyGate } from '../../node/privacy/gate';
 import { COMMANDS } from '../ids';
 import { trackOpenTabs } from './openTabs';
 
@@ -18,11 +19,16 @@ const BUFFER_DEBOUNCE_MS = 400;
 
 export interface IndexFeature {
   readonly context: ContextProvider;
+  /**
+   * The gate the index judges its folder's files by (it knows how the walk listed them), once the
+   * index runs; the file at the cursor is judged by the same one.
+   */
+  gate(): PrivacyGate | undefined;
 }
 
 export function registerIndex(context: vscode.ExtensionContext, logger: Logger): IndexFeature {
   const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
-  if (!folder) return { context: NO_CONTEXT };
+  if (!folder) return { context: NO_CONTEXT, gate: () => undefined };
   let live: LiveIndex | undefined;
   const start = () => { live ??= startIndex(context, logger, folder); };
   context.subscriptions.push(
@@ -31,7 +37,10 @@ export function registerIndex(context: vscode.ExtensionContext, logger: Logger):
   );
   if (vscode.workspace.isTrusted) start();
   else context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(start));
-  return { context: { contextFor: (cursor, budget, signal) => (live ? live.context.contextFor(cursor, budget, signal) : NO_CONTEXT.contextFor(cursor, budget, signal)) } };
+  return {
+    context: { contextFor: (cursor, budget, signal) => (live ? live.context.contextFor(cursor, budget, signal) : NO_CONTEXT.contextFor(cursor, budget, signal)) },
+    gate: () => live?.gate,
+  };
 }
 
 /** Only for the user's own Rebuild command: say why there is no index rather than do nothing. */
@@ -42,6 +51,7 @@ function askForTrust(): void {
 
 interface LiveIndex {
   readonly context: ContextProvider;
+  readonly gate: PrivacyGate;
   build(): void;
   cancel(): void;
 }
@@ -130,5 +140,5 @@ function startIndex(context: vscode.ExtensionContext, logger: Logger, folder: vs
     }),
     { dispose: () => { clearTimeout(first); cancel?.abort(); for (const t of pending.values()) clearTimeout(t); void service.dispose(); } },
   );
-  return { context: provider, build, cancel: () => { cancel?.abort(); logger.info('Indexing cancelled.'); } };
+  return { context: provider, gate: service.gate, build, cancel: () => { cancel?.abort(); logger.info('Indexing cancelled.'); } };
 }
