@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { isSecretPath, walkWorkspace, type WalkResult } from '../../src/node/index/walk';
+import { walkWorkspace, type WalkResult } from '../../src/node/index/walk';
+import { isSecretPath } from '../../src/core/privacy/secretPaths';
 
 const SECRET_CASES: [string, boolean][] = [
   // dotenv files, anywhere

@@ -105,11 +105,16 @@ export class GitRunner {
 
   /** The filter, diff and merge driver keys the repository's configuration defines. */
   private driverKeys(opts: GitRunOptions): Promise<string[]> {
-    this.drivers ??= this.exec('config', safeGitArgs(['config', '-z', '--name-only', '--get-regexp', '^(filter|diff|merge)\\.']), opts)
+    if (this.drivers) return this.drivers;
+    // Read without the caller's signal (one cancelled command must not fail the others that share
+    // this read), and forgotten on failure so the next command tries again.
+    const read = this.exec('config', safeGitArgs(['config', '-z', '--name-only', '--get-regexp', '^(filter|diff|merge)\\.']), { timeoutMs: opts.timeoutMs })
       .then((out) => [...new Set(out.split('\0').map((k) => k.trim()).filter((k) => DRIVER_KEY.test(k)))])
       // `git config --get-regexp` exits 1 when nothing matches.
       .catch((e: unknown) => (e instanceof GitError && e.code === 1 ? [] : Promise.reject(e)));
-    return this.drivers;
+    read.catch(() => { if (this.drivers === read) this.drivers = undefined; });
+    this.drivers = read;
+    return read;
   }
 
   private exec(command: string, fullArgs: string[], opts: GitRunOptions): Promise<string> {

@@ -13,7 +13,8 @@ import { languageForPath } from '../treesitter/languages';
 import { ParsePool } from './parsePool';
 import { SpanReader } from './spanReader';
 import { TagsCache } from './tagsCache';
-import { examinePath, isSecretPath, walkWorkspace, type WalkedFile, type WalkMode } from './walk';
+import { examinePath, walkWorkspace, type WalkedFile, type WalkMode } from './walk';
+import { isSecretPath } from '../../core/privacy/secretPaths';
 import { GitRunner } from '../git/gitRunner';
 import { PrivacyGate } from '../privacy/gate';
 

@@ -4,7 +4,7 @@
 // out, and no secret, binary, oversized or unparseable file is listed.
 import { type Dirent, type Stats, closeSync, lstatSync, openSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { Ignore } from 'ignore';
 import { GitRunner } from '../git/gitRunner';
 import { PrivacyGate } from '../privacy/gate';
@@ -13,8 +13,7 @@ import type { LanguageId } from '../../core/index/tags';
 import { looksBinary } from '../fs/readText';
 import { languageForPath } from '../treesitter/languages';
 import { isSecretPath } from '../../core/privacy/secretPaths';
-
-export { isSecretPath };
+import { isInside } from '../fs/paths';
 
 export interface WalkedFile {
   /** Relative to the root, forward slashes. */
@@ -125,8 +124,8 @@ export async function examinePath(opts: {
   const verdict = await gate.admitPath(path);
   if (!verdict.admitted) return undefined;
   if (inSkippedDir(path, verdict.listing === 'tracked')) return undefined;
-  const filter = new FileFilter(root, await realpath(root), opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
-    await readIgnoreFile(join(root, '.hearthignore')), undefined);
+  // The gate judged the ignore files and where a link leads; what is left is the index's own rules.
+  const filter = new FileFilter(root, await realpath(root), opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, undefined, undefined);
   return filter.examine(path);
 }
 
@@ -170,7 +169,7 @@ class FileFilter {
         return this.skip('ignored'); // dangling, or a loop
       }
       const rel = relative(this.rootReal, target);
-      if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return this.skip('ignored');
+      if (!isInside(this.rootReal, target)) return this.skip('ignored');
       // `notes.ts -> .env` must not smuggle the secret in under an innocent name.
       const targetPath = rel.split(sep).join('/');
       if (isSecretPath(targetPath)) return this.skip('secret');
