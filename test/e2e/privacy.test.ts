@@ -92,6 +92,23 @@ describe('e2e: privacy gate in a trusted workspace', () => {
     });
   });
 
+  it('a link to a git-ignored file gets no completion either', { timeout: 60_000 }, async () => {
+    await withFailureScreenshot(s(), 'privacy-ignored', async () => {
+      const before = generates().length;
+      // (Quick Open does not list the ignored file itself; a tracked link to it is as good a way in.)
+      await s().openFile('src/alias.ts');
+      await s().goToLine(4);
+      await s().page.keyboard.press('Alt+Backslash');
+      await waitUntil(async () => (await s().page.getByText(/which git ignores/).count()) > 0, 10_000, 'the refusal on the status bar');
+      assert.equal(generates().length, before, 'no request for a git-ignored file');
+    });
+  });
+
+  it('control: plain git in the same workspace does run the fsmonitor command', () => {
+    execFileSync('git', ['ls-files', '--others', '--exclude-standard'], { cwd: s().workspace });
+    assert.equal(existsSync(marker), true, 'the trap works, so its absence above means Hearth ran nothing');
+  });
+
   it('over every request the fake received: no planted credential, ignored file or link target', () => {
     assert.ok(generates().length >= 1);
     for (const q of fake.requests) {
