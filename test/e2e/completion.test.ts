@@ -22,6 +22,7 @@ describe('e2e: inline completions', () => {
       const prompt: string = typeof r.body?.prompt === 'string' ? r.body.prompt : '';
       if (prompt.endsWith('return ')) return { response: 'a + b;' };
       if (prompt.endsWith('const answer = ')) return { response: '42;' };
+      if (prompt.endsWith('const sum = add(')) return { response: '1, 2);' };
       return { response: '' };
     });
     const url = await fake.start(0);
@@ -114,6 +115,23 @@ describe('e2e: inline completions', () => {
       await page.keyboard.press('Escape');
       await waitUntil(async () => (await ghost()) === '', 5_000, 'ghost text gone after Escape');
       assert.equal((await lineText(5)).trim(), 'const answer =');
+    });
+  });
+
+  it('inside an auto-closed `(`: ghost text over the `)`, and Tab leaves the whole line', { timeout: 60_000 }, async () => {
+    await withFailureScreenshot(s(), 'completion-brackets', async () => {
+      const { page } = s();
+      await s().goToLine(4);
+      await typeSlowly('const sum = add(');
+      // The editor closed the bracket itself: the cursor sits in front of its `)`.
+      await waitUntil(async () => (await lineText(4)) === 'const sum = add()', 5_000, 'the `(` auto-closed');
+      // The model writes `1, 2);`: `1, 2` is shown in front of the `)` and `;` after it.
+      await waitGhost('1, 2;');
+      await s().screenshot('ghost-in-brackets');
+      await page.keyboard.press('Tab');
+      await waitUntil(async () => (await lineText(4)) === 'const sum = add(1, 2);', 10_000, 'line 4 is the whole line, with one `)`');
+      assert.equal(await ghost(), '');
+      await s().goToLine(5);
     });
   });
 

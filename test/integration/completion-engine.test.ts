@@ -155,6 +155,48 @@ describe('completion engine: request economy over the fake\'s log', () => {
     assert.equal((await engine.complete(at(''))).text, 'a + b;');
   });
 
+  it('inside auto-closed brackets: shown over the `)` it writes again, then typed through and over it without a request', async () => {
+    const engine = engineFor(service);
+    // VS Code's auto-closing: typing `add(` gave `add()` with the cursor between the brackets.
+    const doc = `${FILE}\nconst sum = add(█)\nconsole.log(sum);\n`;
+    const inCall = (typed: string, overtyped = 0): CompletionRequest => {
+      const text = doc.replace('█)', typed + ')'.slice(overtyped));
+      const lines = doc.split('\n');
+      const line = lines.findIndex((l) => l.includes('█'));
+      return { document: 'file:///sum.ts', cursor: cursorFromText(text, line, lines[line].indexOf('█') + typed.length, 'sum.ts'), trigger: 'automatic' };
+    };
+    /** The cursor's line after Tab, as the editor applies an item over (cursor, cursor + replaces). */
+    const accepted = (r: CompletionRequest, o: { text?: string; replaces?: number }) =>
+      r.cursor.linePrefix + (o.text ?? '') + r.cursor.lineSuffix.slice(o.replaces ?? 0);
+
+    fake.reply({ response: '1, 2);\nconsole.log(sum);' });
+    const first = inCall('');
+    const o = await engine.complete(first);
+    assert.equal(o.text, '1, 2);');
+    assert.equal(o.replaces, 1);
+    assert.equal(accepted(first, o), 'const sum = add(1, 2);');
+    const prompt = String(generates(fake)[0].body.prompt);
+    assert.ok(prompt.includes('const sum = add(<CURSOR>\n</before>') && prompt.includes('<after>\n)\nconsole.log(sum);'), 'the `)` is after the cursor in the prompt');
+
+    const typing = inCall('1, ');
+    const through = await engine.complete(typing);
+    assert.deepEqual([through.source, through.text, through.replaces], ['cache', '2);', 1]);
+    assert.equal(accepted(typing, through), 'const sum = add(1, 2);');
+    // Typing `)` moves over the auto-closed one: the rest, the `;`, is inserted.
+    const over = inCall('1, 2)', 1);
+    assert.equal(over.cursor.lineSuffix, '');
+    const afterOver = await engine.complete(over);
+    assert.deepEqual([afterOver.source, afterOver.text, afterOver.replaces], ['cache', ';', undefined]);
+    assert.equal(accepted(over, afterOver), 'const sum = add(1, 2);');
+    assert.equal(generates(fake).length, 1, 'one request for the whole line');
+
+    // The model writes only what goes in front of the `)`: a plain insertion.
+    fake.reply({ response: '3, 4)' });
+    const again = await engineFor(service).complete({ ...first, document: 'file:///other.ts' });
+    assert.deepEqual([again.text, again.replaces], ['3, 4', undefined]);
+    assert.equal(accepted(first, again), 'const sum = add(3, 4)');
+  });
+
   it('silence when the model has nothing useful to add, and no throw when the server is gone', async () => {
     const engine = engineFor(service);
     fake.reply({ response: '   \n\n' });

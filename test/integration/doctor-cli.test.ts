@@ -140,6 +140,19 @@ describe('hearth complete', () => {
     assert.equal(plain.out, 'a + b');
   });
 
+  it('inside brackets the editor closed: --json says how many characters after the cursor the completion replaces', async () => {
+    await writeFile(join(dir, 'call.py'), 'print(add())\n');
+    h.fake.reply({ response: '1, 2), "done")' });
+    const r = await cli(['--host', h.url, 'complete', `${join(dir, 'call.py')}:1:11`, '--json']);
+    assert.equal(r.code, 0, r.err);
+    const out = JSON.parse(r.out);
+    assert.equal(out.completion, '1, 2), "done")');
+    assert.equal(out.replaces, 2, 'it is shown over the `))` after the cursor');
+    h.fake.reply({ response: '1, 2))' });
+    const inFront = JSON.parse((await cli(['--host', h.url, 'complete', `${join(dir, 'call.py')}:1:11`, '--json'])).out);
+    assert.deepEqual([inFront.completion, inFront.replaces], ['1, 2', 0]);
+  });
+
   it('says why when there is nothing to complete, and fails clearly on bad input', async () => {
     const mid = await cli(['--host', h.url, 'complete', `${join(dir, 'add.py')}:1:5`]);
     assert.equal(mid.code, 0);

@@ -14,6 +14,16 @@ describe('typed-through cache', () => {
     assert.equal(c.lookup('doc', 'let x = comp', '\n'), undefined, 'text after the cursor changed');
     assert.equal(c.lookup('other', 'let x = comp', ';\n'), undefined, 'other document');
   });
+  it('a completion shown over the closers right of the cursor stays a hit while they are typed over', () => {
+    const c = new TypedThroughCache();
+    c.store('doc', 'foo(', ')\nbar();\n', 'a, b);', 1);
+    assert.deepEqual(c.lookup('doc', 'foo(', ')\nbar();\n'), { remaining: 'a, b);', typed: 0, replaces: 1 });
+    assert.deepEqual(c.lookup('doc', 'foo(a, b', ')\nbar();\n'), { remaining: ');', typed: 4, replaces: 1 });
+    // VS Code types over the `)` it auto-closed: the `)` moves from the right of the cursor to its left.
+    assert.deepEqual(c.lookup('doc', 'foo(a, b)', '\nbar();\n'), { remaining: ';', typed: 5 });
+    assert.equal(c.lookup('doc', 'foo(a, b)', ')\nbar();\n'), undefined, 'a second `)` typed in front of the first');
+    assert.equal(c.lookup('doc', 'foo(a', 'bar();\n'), undefined, 'more gone right of the cursor than the completion replaces');
+  });
   it('backspacing to an earlier state is a hit; the newest matching entry wins', () => {
     const c = new TypedThroughCache();
     c.store('d', 'a', '', 'bc');

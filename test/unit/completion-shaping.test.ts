@@ -87,8 +87,20 @@ function seededRandom(seed: number): () => number {
   };
 }
 
+/** Each character of `part`, in order, in `whole`: the diff from `part` to `whole` is insertions only. */
+function keptInOrder(part: string, whole: string): boolean {
+  let at = 0;
+  for (const c of part) {
+    at = whole.indexOf(c, at) + 1;
+    if (at === 0) return false;
+  }
+  return true;
+}
+
 interface Run {
   shown: string | undefined;
+  /** Characters right of the cursor the shown text replaces. */
+  replaces: number;
   reason: StopReason | undefined;
   consumed: number;
   total: number;
@@ -102,7 +114,7 @@ function runShaper(ctx: ShapingContext, chunks: readonly string[], opts: { shape
     if (shaper.push(chunk).stop) break;
   }
   const shown = postProcess(shaper.finish(), ctx, { recent: opts.recent });
-  return { shown, reason: shaper.stopReason, consumed, total: chunks.length };
+  return { shown: shown?.text, replaces: shown?.replaces ?? 0, reason: shaper.stopReason, consumed, total: chunks.length };
 }
 
 interface Row {
@@ -117,6 +129,10 @@ interface Row {
   chunks?: readonly string[];
   /** What the user sees; null for nothing. */
   shows: string | null;
+  /** Characters right of the cursor it is shown over (the closers it writes again); 0 when absent. */
+  replaces?: number;
+  /** The cursor's line after Tab. */
+  line?: string;
   /** Why the stream stopped (undefined: it ran to its end). */
   stop?: StopReason;
   /** The stop fired before the whole output was consumed (checked with 1-character chunks). */
@@ -617,7 +633,172 @@ const RUST: Row[] = [
   },
 ];
 
-const TABLE: Row[] = [...TYPESCRIPT, ...PYTHON, ...GO, ...RUST];
+/**
+ * Inside auto-closed brackets and quotes (`foo(` gives `foo(█)` in VS Code): the model writes the
+ * rest of the line, closers included. Where the line it means is the document's line with text in
+ * front of the closers, that text is inserted; where it adds something after them (a `;`, a second
+ * argument), it is shown over the closers it writes again (`replaces`), so Tab leaves its line.
+ */
+const BRACKETS: Row[] = [
+  {
+    name: '`foo(█)`, the model closes the call: the arguments in front of the `)`',
+    lang: 'typescript', doc: 'foo(█)\n',
+    out: 'a, b)\nbar();\n',
+    shows: 'a, b', line: 'foo(a, b)', stop: 'unmatched-closer', early: true, shape: 'single-line',
+  },
+  {
+    name: '`foo(█)`, the model adds the `;` the line lacks: shown over the `)`',
+    lang: 'typescript', doc: 'function f() {\n  foo(█)\n}\n',
+    out: 'a, b);\n  bar();\n}\n',
+    shows: 'a, b);', replaces: 1, line: '  foo(a, b);', stop: 'single-line', early: true, shape: 'single-line',
+  },
+  {
+    name: '`foo(█);`: the `);` the line has is not repeated',
+    lang: 'typescript', doc: 'foo(█);\n',
+    out: 'a, b);',
+    shows: 'a, b', line: 'foo(a, b);',
+  },
+  {
+    name: '`["█"];`: a second string in front of the quote and bracket the line has',
+    lang: 'typescript', doc: 'const xs = ["█"];\n',
+    out: 'a", "b"];\nconsole.log(xs);\n',
+    shows: 'a", "b', line: 'const xs = ["a", "b"];', stop: 'unmatched-closer', early: true, shape: 'single-line',
+  },
+  {
+    name: '`["█"]` before no `;`: shown over the quote and bracket, with the `;`',
+    lang: 'typescript', doc: 'const xs = ["█"]\n',
+    out: 'a", "b"];\nconsole.log(xs);\n',
+    shows: 'a", "b"];', replaces: 2, line: 'const xs = ["a", "b"];', stop: 'single-line', early: true, shape: 'single-line',
+  },
+  {
+    name: '`"█"` before no `;`: the `;` after the closing quote',
+    lang: 'typescript', doc: 'const s = "█"\n',
+    out: 'hi";\n',
+    shows: 'hi";', replaces: 1, line: 'const s = "hi";', stop: 'single-line',
+  },
+  {
+    name: 'nested `foo(bar(█))`: a second argument between the two `)`',
+    lang: 'typescript', doc: 'foo(bar(█))\n',
+    out: 'x), y);\n',
+    shows: 'x), y);', replaces: 2, line: 'foo(bar(x), y);', stop: 'single-line', shape: 'single-line',
+  },
+  {
+    name: 'nested `foo(bar(█));`: the closers the line has are not repeated',
+    lang: 'typescript', doc: 'foo(bar(█));\n',
+    out: 'x));\nfoo(y);\n',
+    shows: 'x', line: 'foo(bar(x));', stop: 'unmatched-closer', early: true,
+  },
+  {
+    name: 'object literal `{ █}`: the space before the `}` the model wrote is kept',
+    lang: 'typescript', doc: 'const o = { █};\n',
+    out: 'a: 1 };\nconst p = 2;\n',
+    shows: 'a: 1 };', replaces: 2, line: 'const o = { a: 1 };', stop: 'unmatched-closer', early: true, shape: 'multi-line',
+  },
+  {
+    name: 'object literal `{ a: █ }`: a value in front of the ` }`',
+    lang: 'typescript', doc: 'const o = { a: █ };\n',
+    out: '1, b: 2 };\n',
+    shows: '1, b: 2', line: 'const o = { a: 1, b: 2 };', stop: 'unmatched-closer',
+  },
+  {
+    name: 'what it would replace is not kept in its text (the space before `}`): inserted in front instead',
+    lang: 'typescript', doc: 'const o = { a: █ };\n',
+    out: '1}\n',
+    shows: '1', line: 'const o = { a: 1 };', stop: 'unmatched-closer',
+  },
+  {
+    name: '`if (█)`: the condition and the `{` that opens the block, not a `}` for it',
+    lang: 'typescript', doc: 'function f(x: number) {\n  if (█)\n}\n',
+    out: 'x > 0) {\n    return x;\n  }\n',
+    shows: 'x > 0) {', replaces: 1, line: '  if (x > 0) {', stop: 'single-line', early: true, shape: 'single-line',
+  },
+  {
+    name: 'a call chained after the `)`, before the `;` the line has: the `)` and `;` the line has end it',
+    lang: 'typescript', doc: 'foo(█);\n',
+    out: 'a).then(f);\n',
+    shows: 'a).then(f', line: 'foo(a).then(f);', stop: 'unmatched-closer',
+  },
+  {
+    name: 'a chained call after the merged `)`, before no `;`: shown over the `)`',
+    lang: 'typescript', doc: 'foo(█)\n',
+    out: 'a).then(f);\n',
+    shows: 'a).then(f);', replaces: 1, line: 'foo(a).then(f);', stop: 'single-line',
+  },
+  {
+    name: 'a chained call left open after the merged `)`: closed, in front of the `;` the line keeps',
+    lang: 'typescript', doc: 'foo(█);\n',
+    out: 'a).then(g\n',
+    shows: 'a).then(g', line: 'foo(a).then(g);', stop: 'single-line',
+  },
+  {
+    name: 'a chained call left open after the merged `)` at the line\'s end: left open, the user is typing it',
+    lang: 'typescript', doc: 'foo(█)\n',
+    out: 'a).then(g\n',
+    shows: 'a).then(g', replaces: 1, line: 'foo(a).then(g', stop: 'single-line',
+  },
+  {
+    name: 'a trailing comment would swallow the `;` the line keeps: the arguments only',
+    lang: 'typescript', doc: 'foo(█);\n',
+    out: 'a) // first\n',
+    shows: 'a', line: 'foo(a);', stop: 'single-line',
+  },
+  {
+    name: 'generics: `Map<█>` with the `;` the line lacks; the `>` of `=>` is not a closer',
+    lang: 'typescript', doc: 'let m: Map<█>\n',
+    out: 'string, (x: number) => void>;\n',
+    shows: 'string, (x: number) => void>;', replaces: 1, line: 'let m: Map<string, (x: number) => void>;', stop: 'single-line',
+  },
+  {
+    name: 'a closer of another kind than the one right of the cursor: cut there',
+    lang: 'typescript', doc: 'foo(█)\n',
+    out: 'a]);\n',
+    shows: 'a', line: 'foo(a)', stop: 'unmatched-closer', early: true,
+  },
+  {
+    name: 'the merged line equals the next line: nothing to show',
+    lang: 'typescript', doc: 'foo(█)\nfoo(x);\n',
+    out: 'x);\n',
+    shows: null, stop: 'next-line-echo',
+  },
+  {
+    name: 'one-line body of `{█}`: shown over the `}`',
+    lang: 'typescript', doc: 'function one() {█}\n',
+    out: ' return 1; }\n\nfunction two() {}\n',
+    shows: ' return 1; }', replaces: 1, line: 'function one() { return 1; }', stop: 'unmatched-closer', early: true, shape: 'multi-line',
+  },
+  {
+    name: 'CRLF: `foo(█)` with the `;` the line lacks',
+    lang: 'typescript', doc: 'foo(█)\nbar();\n', crlf: true,
+    out: 'a, b);\r\nbar();\r\n',
+    shows: 'a, b);', replaces: 1, line: 'foo(a, b);', stop: 'single-line', early: true,
+  },
+  {
+    name: 'Python `[\'█\']`: a second string in the list',
+    lang: 'python', doc: "names = ['█']\n",
+    out: "ann', 'bob']\nprint(names)\n",
+    shows: "ann', 'bob", line: "names = ['ann', 'bob']", stop: 'unmatched-closer', early: true,
+  },
+  {
+    name: 'Python `print(█)`: keyword arguments in front of the `)`',
+    lang: 'python', doc: 'print(█)\n',
+    out: 'x, end="")\n',
+    shows: 'x, end=""', line: 'print(x, end="")', stop: 'unmatched-closer',
+  },
+  {
+    name: 'Go `append(█)`: a call in the arguments, then the `)`',
+    lang: 'go', doc: 'func f() {\n\txs = append(█)\n}\n',
+    out: 'xs, g(1))\n}\n',
+    shows: 'xs, g(1)', line: '\txs = append(xs, g(1))', stop: 'unmatched-closer', early: true,
+  },
+  {
+    name: 'Rust `vec![█]` with the `;` the line lacks',
+    lang: 'rust', doc: 'fn main() {\n    let v = vec![█]\n}\n',
+    out: '1, 2];\n}\n',
+    shows: '1, 2];', replaces: 1, line: '    let v = vec![1, 2];', stop: 'single-line', early: true,
+  },
+];
+
+const TABLE: Row[] = [...TYPESCRIPT, ...PYTHON, ...GO, ...RUST, ...BRACKETS];
 
 function check(row: Row): void {
   const cursor = cursorIn(row.doc, row.lang, { crlf: row.crlf });
@@ -637,6 +818,13 @@ function check(row: Row): void {
     assert.equal(chunks.join(''), row.out, 'chunks must add up to the output');
     const r = runShaper(ctx, chunks, opts);
     assert.equal(r.shown ?? null, row.shows, `${label}: shown text`);
+    assert.equal(r.replaces, row.replaces ?? 0, `${label}: characters replaced right of the cursor`);
+    if (r.shown !== undefined) {
+      const rest = cursor.lineSuffix.replace(/\r$/, '');
+      // The editor shows an item over a range only if its diff with what the range covers is insertions only.
+      assert.ok(keptInOrder(rest.slice(0, r.replaces), r.shown), `${label}: ${JSON.stringify(rest.slice(0, r.replaces))} is kept in the shown text`);
+      if (row.line !== undefined) assert.equal(cursor.linePrefix + r.shown + rest.slice(r.replaces), row.line, `${label}: the line after Tab`);
+    }
     assert.equal(r.reason, row.stop, `${label}: stop reason`);
     if (row.early && label === '1-character chunks') {
       assert.ok(r.consumed < r.total, `${label}: stopped after ${r.consumed} of ${r.total} chunks`);
@@ -645,7 +833,7 @@ function check(row: Row): void {
 }
 
 describe('completion shaping: model output at a cursor → what the user sees', () => {
-  for (const [lang, rows] of [['TypeScript', TYPESCRIPT], ['Python', PYTHON], ['Go', GO], ['Rust', RUST]] as const) {
+  for (const [lang, rows] of [['TypeScript', TYPESCRIPT], ['Python', PYTHON], ['Go', GO], ['Rust', RUST], ['Inside auto-closed brackets and quotes', BRACKETS]] as const) {
     describe(lang, () => {
       for (const row of rows) it(row.name, () => check(row));
     });
@@ -703,6 +891,10 @@ describe('shouldComplete', () => {
     { name: 'middle of a word', doc: 'cons█t x = 1;\n', ok: false, reason: /word/ },
     { name: 'before an identifier after a space', doc: 'return █value;\n', ok: false, reason: /word/ },
     { name: 'before real text', doc: 'foo(█, b);\n', ok: false, reason: /text after/ },
+    { name: 'before `)` and real code after it', doc: 'foo(█) + bar;\n', ok: false, reason: /text after/ },
+    { name: 'before `"]` and a call after them', doc: 'x = ["█"].join();\n', ok: false, reason: /text after/ },
+    { name: 'before `>;`', doc: 'let m: Map<█>;\n', ok: true },
+    { name: 'before `))` and `;`', doc: 'foo(bar(█));\n', ok: true },
     { name: 'before an operator', doc: 'x = █+ 1\n', ok: false, reason: /text after/ },
     { name: 'empty document', doc: '█', ok: false, reason: /empty/ },
     { name: 'whitespace-only document', doc: '\n  █\n\n', ok: false, reason: /empty/ },
@@ -792,12 +984,12 @@ describe('postProcess on its own (no streaming)', () => {
 
   it('applies the stream rules to raw text', () => {
     const ctx = ctxAt('function f() {\n  █\n}\n', 'typescript');
-    assert.equal(postProcess('<think>x</think>```ts\nreturn 1;\n}\n```', ctx), 'return 1;');
+    assert.deepEqual(postProcess('<think>x</think>```ts\nreturn 1;\n}\n```', ctx), { text: 'return 1;', replaces: 0 });
   });
 
   it('keeps a matched `)` that the model wrote for its own `(`', () => {
     const ctx = ctxAt('foo(█)\n', 'typescript');
-    assert.equal(postProcess('bar(1)', ctx), 'bar(1)');
+    assert.deepEqual(postProcess('bar(1)', ctx), { text: 'bar(1)', replaces: 0 });
   });
 
   it('returns undefined for an empty output', () => {
@@ -806,11 +998,11 @@ describe('postProcess on its own (no streaming)', () => {
 
   it('a neutralized control token the model copied from the prompt goes into the file as the source had it', () => {
     const ctx = ctxAt('const marker = █\n', 'typescript');
-    assert.equal(postProcess(`'${neutralize('<|turn>')}';`, ctx), "'<|turn>';");
+    assert.deepEqual(postProcess(`'${neutralize('<|turn>')}';`, ctx), { text: "'<|turn>';", replaces: 0 });
   });
 
   it('a next-line suggestion after a complete line keeps its line break', () => {
     const ctx = ctxAt('function f() {\n  a();█\n}\n', 'typescript');
-    assert.equal(postProcess('\n  b();', ctx), '\n  b();');
+    assert.deepEqual(postProcess('\n  b();', ctx), { text: '\n  b();', replaces: 0 });
   });
 });

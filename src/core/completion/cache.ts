@@ -1,11 +1,16 @@
 // The typed-through cache: a completion shown for prefix P is still right for P + t while the user
 // types t = its first characters, so those keystrokes cost no request. A longest-prefix match over
 // recent (prefix, suffix) states of each document, so backspacing to an earlier state is a hit too.
+// A completion that replaces closers right of the cursor (merge.ts) stays a hit while the user types
+// over them: the editor types over an auto-closed `)` rather than inserting a second one.
+import { isSubsequence } from './merge';
 
 interface Entry {
   readonly prefix: string;
   readonly suffix: string;
   readonly completion: string;
+  /** Characters right of the cursor the completion replaces. */
+  readonly replaces?: number;
 }
 
 export interface CacheHit {
@@ -13,6 +18,8 @@ export interface CacheHit {
   readonly remaining: string;
   /** Characters typed through (0 = the exact state the completion was made for). */
   readonly typed: number;
+  /** Characters right of the cursor `remaining` replaces; absent: none. */
+  readonly replaces?: number;
 }
 
 export class TypedThroughCache {
@@ -20,7 +27,7 @@ export class TypedThroughCache {
 
   constructor(private readonly perDocument = 64, private readonly documents = 32) {}
 
-  store(doc: string, prefix: string, suffix: string, completion: string): void {
+  store(doc: string, prefix: string, suffix: string, completion: string, replaces = 0): void {
     if (completion.length === 0) return;
     let list = this.docs.get(doc);
     if (list) this.docs.delete(doc);
@@ -28,7 +35,7 @@ export class TypedThroughCache {
     this.docs.set(doc, list); // most recently used document last
     const dup = list.findIndex((e) => e.prefix.length === prefix.length && e.prefix === prefix && e.suffix === suffix);
     if (dup >= 0) list.splice(dup, 1);
-    list.push({ prefix, suffix, completion });
+    list.push({ prefix, suffix, completion, replaces });
     if (list.length > this.perDocument) list.shift();
     if (this.docs.size > this.documents) this.docs.delete(this.docs.keys().next().value as string);
   }
@@ -52,13 +59,19 @@ export class TypedThroughCache {
 
 /**
  * Whether `prefix`/`suffix` is the state of a completion `e` made earlier, plus some of its
- * characters typed. Cheap checks first: lengths, then the typed part, then the long comparisons.
+ * characters typed, perhaps over some of those it replaces. Cheap checks first: lengths, then the
+ * typed part, then the long comparisons.
  */
-export function typedThrough(e: { prefix: string; suffix: string; completion: string }, prefix: string, suffix: string): CacheHit | undefined {
+export function typedThrough(e: { prefix: string; suffix: string; completion: string; replaces?: number }, prefix: string, suffix: string): CacheHit | undefined {
   const typed = prefix.length - e.prefix.length;
   if (typed < 0 || typed >= e.completion.length) return undefined;
-  if (suffix.length !== e.suffix.length) return undefined;
+  const replaces = e.replaces ?? 0;
+  const over = e.suffix.length - suffix.length;
+  if (over < 0 || over > replaces) return undefined;
   if (typed > 0 && prefix.slice(e.prefix.length) !== e.completion.slice(0, typed)) return undefined;
-  if (!prefix.startsWith(e.prefix) || suffix !== e.suffix) return undefined;
-  return { remaining: e.completion.slice(typed), typed };
+  const remaining = e.completion.slice(typed);
+  // What is still replaced must still be written by what is left to show.
+  if (replaces > 0 && !isSubsequence(e.suffix.slice(over, replaces), remaining)) return undefined;
+  if (!prefix.startsWith(e.prefix) || !e.suffix.endsWith(suffix)) return undefined;
+  return replaces > over ? { remaining, typed, replaces: replaces - over } : { remaining, typed };
 }

@@ -12,6 +12,7 @@ import { TypedThroughCache } from './cache';
 import { AdaptiveDebounce } from './debounce';
 import { StreamShaper } from './filters';
 import { STOP_SEQUENCES } from './markers';
+import { isSubsequence } from './merge';
 import { postProcess } from './postprocess';
 import { decideShape, shouldComplete } from './shape';
 import type { CompletionShape, ContextProvider, ContextSnippet, CursorContext } from './types';
@@ -49,6 +50,12 @@ export type CompletionSource = 'cache' | 'inflight' | 'model';
 export interface CompletionOutcome {
   /** What to show; undefined = nothing. */
   readonly text?: string;
+  /**
+   * Characters right of the cursor, on its line, that `text` replaces: the closers it writes again
+   * (`a, b);` over the `)` of `foo(█)`). The editor shows it over (cursor, cursor + replaces).
+   * Absent: none, `text` is inserted at the cursor.
+   */
+  readonly replaces?: number;
   readonly source?: CompletionSource;
   /** Why nothing is shown, for logs and the CLI. */
   readonly reason?: string;
@@ -130,7 +137,7 @@ export class CompletionEngine {
     if (req.trigger === 'automatic') this.debounce.keystroke(t0);
 
     const hit = this.cache.lookup(req.document, cursor.prefix, cursor.suffix);
-    if (hit) return done({ text: hit.remaining, source: 'cache' });
+    if (hit) return done({ text: hit.remaining, ...replacing(hit.replaces), source: 'cache' });
 
     const reused = await this.reuseInFlight(req);
     if (reused) return done(reused);
@@ -199,7 +206,10 @@ export class CompletionEngine {
     if (req.signal?.aborted) return { reason: 'cancelled' };
     if (outcome.text === undefined) return typed.length === 0 ? { ...outcome, source: 'inflight' } : undefined;
     if (outcome.text.length > typed.length && outcome.text.startsWith(typed)) {
-      return { ...outcome, text: outcome.text.slice(typed.length), source: 'inflight' };
+      const text = outcome.text.slice(typed.length);
+      // What it replaces right of the cursor must still be written by what is left of it.
+      if (outcome.replaces && !isSubsequence(req.cursor.lineSuffix.slice(0, outcome.replaces), text)) return undefined;
+      return { ...outcome, text, source: 'inflight' };
     }
     return undefined;
   }
@@ -263,12 +273,14 @@ export class CompletionEngine {
       logger.debug(`completion failed: ${ModelError.is(e) ? e.userMessage : String(e)}`);
       return { reason: ModelError.is(e) ? e.message : String(e), error: asModelError(e), route, shape, timings: { toRequest, total: this.now() - t0 } };
     }
-    const text = postProcess(shaper.finish(), { cursor, shape });
-    if (text) this.cache.store(req.document, cursor.prefix, cursor.suffix, text);
+    const shown = postProcess(shaper.finish(), { cursor, shape });
+    const text = shown?.text;
+    if (shown) this.cache.store(req.document, cursor.prefix, cursor.suffix, shown.text, shown.replaces);
     const end = this.now();
     if (metrics) this.observe(end - t0 - toRequest);
     return {
       text: text || undefined,
+      ...replacing(shown?.replaces),
       source: 'model',
       reason: text ? undefined : 'the model had nothing useful to add',
       route, shape, metrics, stopReason: shaper.stopReason,
@@ -317,6 +329,11 @@ export class CompletionEngine {
     this.inflight?.controller.abort();
     this.inflight = undefined;
   }
+}
+
+/** The `replaces` field of an outcome: present only when something is replaced. */
+function replacing(n: number | undefined): { replaces?: number } {
+  return n ? { replaces: n } : {};
 }
 
 function asModelError(e: unknown): ModelError {

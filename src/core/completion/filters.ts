@@ -16,6 +16,7 @@ import {
   analyzeCursor, CodeLexer, endsWithBlockOpener, indentOf, indentWidth, isClosingLine, OPENER_FOR,
   type CursorAnalysis,
 } from './shape';
+import { lineRest, RestMerge } from './merge';
 
 export type StopReason =
   | 'control-token' // an end-of-turn or other control token
@@ -25,7 +26,8 @@ export type StopReason =
   | 'suffix-echo' // the model began writing the text after the cursor
   | 'next-line-echo' // a line equal or near-equal to the next line of the document
   | 'repetition' // a line, a cycle of lines, or a run of characters repeating
-  | 'unmatched-closer' // a bracket or quote closing a scope the text after the cursor already closes
+  | 'unmatched-closer' // a bracket or quote closing a scope the text after the cursor already closes, or
+  //                    the end of a line that wrote the closers right of the cursor again and nothing after
   | 'single-line' // end of the one line a single-line completion may have
   | 'block-end' // a multi-line completion left the block it started in
   | 'max-lines'
@@ -34,6 +36,11 @@ export type StopReason =
 export interface ShaperOptions {
   maxLines?: number;
   maxChars?: number;
+  /**
+   * Let the first line write the closers right of the cursor again, to be shown over them (see
+   * merge.ts); false: stop at the first of them, as where they cannot be merged. Default true.
+   */
+  mergeRest?: boolean;
 }
 
 export const DEFAULT_MAX_LINES = 16;
@@ -309,6 +316,8 @@ export class StreamShaper {
   private readonly proseAllowed: boolean;
   private readonly tagsAllowed: boolean;
   private readonly pathLines: readonly string[];
+  /** The rest of the cursor's line when the first line may merge with it. */
+  private readonly mergeableRest: string | undefined;
 
   private stopped = false;
   private reason: StopReason | undefined;
@@ -348,6 +357,7 @@ export class StreamShaper {
   private own: string[] = [];
   private prefixClosed = 0;
   private inheritedString = false;
+  private merge: RestMerge | undefined;
   private runs!: RunDetector;
   private echo: SuffixEchoMatcher | undefined;
   private history!: LineHistory;
@@ -372,6 +382,8 @@ export class StreamShaper {
     this.proseAllowed = this.a.lexState.mode === 'code';
     this.tagsAllowed = !this.a.syntax.markup;
     this.pathLines = pathLines(ctx.cursor.path);
+    const rest = lineRest(ctx.cursor);
+    this.mergeableRest = opts.mergeRest !== false && rest.trim() !== '' ? rest : undefined;
     this.resetContent();
   }
 
@@ -682,6 +694,7 @@ export class StreamShaper {
     this.own = [];
     this.prefixClosed = 0;
     this.inheritedString = this.a.lexState.mode === 'string';
+    this.merge = this.mergeableRest === undefined ? undefined : new RestMerge(this.a, this.mergeableRest);
     this.runs = new RunDetector();
     this.echo = SuffixEchoMatcher.forSuffix(this.a.suffixHead);
     this.history = new LineHistory();
@@ -757,14 +770,16 @@ export class StreamShaper {
 
   /**
    * Bracket counting from the lexer state at the cursor. A closer with no opener in the completion
-   * closes a scope opened before the cursor: allowed only for scopes the suffix leaves open.
+   * closes a scope opened before the cursor: allowed only for scopes the suffix leaves open, or, on
+   * the first line, as the next closer right of the cursor written again (merged, see merge.ts).
    * Likewise the quote ending a string the cursor is in, when the rest of the line ends it already.
    */
   private bracketAllowed(c: string): boolean {
     const ev = this.lexer.step(c);
+    const merged = this.lines.length === 0 && this.merge !== undefined && this.merge.feed(c);
     if (this.inheritedString && this.lexer.state.mode !== 'string') {
       this.inheritedString = false;
-      if (ev === 'string-end' && this.a.suffixClosesString) return false;
+      if (ev === 'string-end' && this.a.suffixClosesString && !merged) return false;
     }
     if (ev === 'open') {
       this.own.push(c);
@@ -772,7 +787,7 @@ export class StreamShaper {
       const i = this.own.lastIndexOf(OPENER_FOR[c]);
       if (i >= 0) {
         this.own.length = i;
-      } else {
+      } else if (!merged) {
         if (this.prefixClosed >= this.a.allowedCloses) return false;
         this.prefixClosed++;
       }
@@ -801,6 +816,11 @@ export class StreamShaper {
       }
     }
     if (final) return;
+    if (idx === 0 && this.merge?.merged) {
+      // The line wrote the closers right of the cursor again: it is the whole line, in any shape.
+      this.stop(this.merge.writtenAfter ? 'single-line' : 'unmatched-closer', this.length);
+      return;
+    }
     this.trackTopLevel(line, idx);
     if (this.ctx.shape === 'single-line') {
       if (!blank) {

@@ -2,11 +2,13 @@
 // shown at the cursor, or nothing. It first runs the stream filter's rules over the whole text, so a
 // caller without streaming gets the same cleaning (control tokens, thinking, fences, echoed markers
 // and prompt tags, brackets, echoes, repetition, block end); then the fix-ups that need the whole
-// completion: the echoed line prefix, overlap with the text after the cursor, indentation, brackets
-// a single line leaves open, trimming, duplicates, and the document's line ends.
+// completion: the echoed line prefix, the closers right of the cursor written again (merged, see
+// merge.ts) or other overlap with the text after the cursor, indentation, brackets a single line
+// leaves open, trimming, duplicates, and the document's line ends.
 import type { CursorContext, ShapingContext } from './types';
 import { ZERO_WIDTH_JOINER } from '../prompt/neutralize';
 import { isSignificantLine, nearEqual, normalizeLine, StreamShaper } from './filters';
+import { asInsertion, isSubsequence, lineRest, replacedRest, type ShownCompletion } from './merge';
 import {
   analyzeCursor, CLOSER_FOR, CodeLexer, endsWithBlockOpener, indentOf, indentWidth, isClosingLine, OPENER_FOR,
   tabWidthOf,
@@ -24,31 +26,46 @@ const MIN_MULTILINE_OVERLAP = 6;
 /** Longest line-prefix echo looked for. */
 const MAX_ECHO = 300;
 
-/** The text to show at the cursor, in the document's line ends; undefined for nothing. */
-export function postProcess(raw: string, ctx: ShapingContext, opts: PostProcessOptions = {}): string | undefined {
+/**
+ * What to show at the cursor, in the document's line ends, and how many characters right of the
+ * cursor it replaces (the closers it writes again); undefined for nothing.
+ */
+export function postProcess(raw: string, ctx: ShapingContext, opts: PostProcessOptions = {}): ShownCompletion | undefined {
+  // A merge that cannot be shown over what it replaces: the completion as it was before the merge.
+  const merged = finish(raw, ctx, opts, true);
+  return merged === null ? finish(raw, ctx, opts, false) ?? undefined : merged;
+}
+
+/** null: the completion merges with the rest of the line but cannot be shown over it. */
+function finish(raw: string, ctx: ShapingContext, opts: PostProcessOptions, merge: boolean): ShownCompletion | undefined | null {
   const cursor = ctx.cursor;
-  let text = applyStreamRules(raw, ctx);
+  let text = applyStreamRules(raw, ctx, merge);
   const unechoed = removeLinePrefixEcho(text, cursor.linePrefix);
   // Without the echo, the bracket and line rules see the completion as it will stand in the line.
-  if (unechoed !== text) text = applyStreamRules(unechoed, ctx);
+  if (unechoed !== text) text = applyStreamRules(unechoed, ctx, merge);
   text = trimLines(text);
-  text = removeSuffixOverlap(text, ctx);
-  if (ctx.shape === 'single-line') text = closeOpenedBrackets(text, ctx);
+  let replaces = merge ? replacedRest(text, cursor) : 0;
+  if (replaces === undefined) return null;
+  if (replaces === 0) text = removeSuffixOverlap(text, ctx);
+  if (ctx.shape === 'single-line') text = closeOpenedBrackets(text, ctx, replaces);
+  ({ text, replaces } = asInsertion({ text, replaces }, cursor));
   text = dropLeadingBlankLines(text, cursor);
   text = normalizeIndentation(text, ctx);
   text = trimLines(text);
   if (text.trim() === '') return undefined;
-  if (duplicatesNeighbours(text, ctx) || repeatsRecent(text, opts.recent)) return undefined;
+  // The editor shows an item over a range only if the text keeps what the range covers, in order.
+  if (replaces > 0 && !isSubsequence(lineRest(cursor).slice(0, replaces), text)) return null;
+  if (duplicatesNeighbours(text, ctx, replaces) || repeatsRecent(text, opts.recent)) return undefined;
   text = leaveClosingSuffixOnItsLine(text, ctx);
   // The prompt broke control tokens of the source with a joiner (neutralize.ts); a copy of one in
   // the answer goes into the file as the source had it, not with an invisible character inside.
   text = text.split(`<${ZERO_WIDTH_JOINER}`).join('<');
-  return cursor.eol === '\r\n' ? text.replace(/\n/g, '\r\n') : text;
+  return { text: cursor.eol === '\r\n' ? text.replace(/\n/g, '\r\n') : text, replaces };
 }
 
 /** The stream filter over the whole text at once, without caps (the stream applied the caller's). */
-function applyStreamRules(text: string, ctx: ShapingContext): string {
-  const shaper = new StreamShaper(ctx, { maxLines: Infinity, maxChars: Infinity });
+function applyStreamRules(text: string, ctx: ShapingContext, mergeRest: boolean): string {
+  const shaper = new StreamShaper(ctx, { maxLines: Infinity, maxChars: Infinity, mergeRest });
   shaper.push(text);
   return shaper.finish();
 }
@@ -161,11 +178,12 @@ function prefixFunction(s: string): number[] {
 /**
  * A single line written in front of closers (`foo(█)`) that leaves its own brackets or string open
  * (`bar(1`) would break the line; closing them (`bar(1)`) is what the model meant. With nothing
- * right of the cursor the user is still typing, so it is left alone.
+ * right of it (nothing right of the cursor, or only what it `replaces`: `if (x) {` over `)`) the
+ * user is still typing, so it is left alone.
  */
-export function closeOpenedBrackets(text: string, ctx: ShapingContext): string {
+export function closeOpenedBrackets(text: string, ctx: ShapingContext, replaces = 0): string {
   const cursor = ctx.cursor;
-  if (cursor.lineSuffix.trim() === '' || text.includes('\n')) return text;
+  if (lineRest(cursor).slice(replaces).trim() === '' || text.includes('\n')) return text;
   const a = analyzeCursor(cursor);
   const lexer = new CodeLexer(a.syntax, a.lexState);
   const own: string[] = [];
@@ -285,14 +303,14 @@ function reindent(line: string, width: number, modelUnit: number, docUnit: strin
  * The completion, as it would stand in the document, merely repeats the next line(s) or the line
  * above: showing it would duplicate code.
  */
-function duplicatesNeighbours(text: string, ctx: ShapingContext): boolean {
+function duplicatesNeighbours(text: string, ctx: ShapingContext, replaces: number): boolean {
   const cursor = ctx.cursor;
   const a = analyzeCursor(cursor);
   const parts = text.split('\n');
   const full: string[] = [];
   parts.forEach((p, i) => {
     let line = i === 0 ? cursor.linePrefix + p : p;
-    if (i === parts.length - 1) line += cursor.lineSuffix.replace(/\r$/, '');
+    if (i === parts.length - 1) line += lineRest(cursor).slice(replaces);
     // A completion starting with a line break adds nothing to the cursor's line.
     if (i === 0 && p.trim() === '') return;
     if (line.trim() !== '') full.push(normalizeLine(line));

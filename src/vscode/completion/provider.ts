@@ -60,7 +60,9 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
           this.logger.trace(`completion ${document.uri.path.split('/').pop()}:${position.line + 1}:${position.character + 1} ${outcome.source ?? '-'} ${outcome.text ? `${outcome.text.length} chars` : `none (${outcome.reason})`}${outcome.stopReason ? ` stop=${outcome.stopReason}` : ''} ${Math.round(outcome.timings?.total ?? 0)}ms`);
         }
         if (token.isCancellationRequested || !outcome.text) return undefined;
-        return [new vscode.InlineCompletionItem(outcome.text, new vscode.Range(position, position))];
+        // Over the closers it writes again (`a, b);` over `)`), so that Tab leaves the line it shows.
+        const end = document.validatePosition(position.translate(0, outcome.replaces ?? 0));
+        return [new vscode.InlineCompletionItem(outcome.text, new vscode.Range(position, end))];
       } finally {
         sub.dispose();
       }
