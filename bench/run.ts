@@ -1,6 +1,7 @@
-// `npm run bench [model|overhead|index|typing|hostile]`: every benchmark, printed as medians and
-// tails. Figures go into the README. Targets are reported here, never asserted in unit tests (CI
-// machines are noisy).
+// `npm run bench [model|overhead|index|typing|hostile|editor]`: every benchmark, printed as medians
+// and tails. Figures go into the README. Targets are reported here, never asserted in unit tests (CI
+// machines are noisy). `editor` runs only when named: it needs the e2e tier provisioned
+// (npm run provision:e2e) and takes about three minutes.
 import { benchModelLayer } from './modelLayer';
 import { benchCompletionOverhead } from './completionOverhead';
 import { benchTypingSession } from './typingSession';
@@ -47,6 +48,12 @@ async function main(): Promise<void> {
   if (!only || only === 'typing') {
     const r = await benchTypingSession();
     console.log('\n' + r.report);
+  }
+  if (only === 'editor') {
+    // Loaded here only: the e2e harness it drives registers node:test hooks when imported.
+    const { benchEditorTyping } = await import('./editorTyping');
+    const r = await benchEditorTyping({ seed: process.argv[3] ? Number(process.argv[3]) : undefined });
+    console.log(r.report);
   }
   console.log(`\nbench finished in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
