@@ -3,6 +3,7 @@
 // in the editor. The original file is the truth: it tells the person what to type next, tells the
 // bench whether a ghost text is right, and gives the fake model the file's real continuation.
 import { between, draw } from '../typing/random';
+import { cursorPositionIn } from '../typing/promptPosition';
 
 export interface TypingTarget {
   /** Workspace-relative path of the file. */
@@ -130,15 +131,7 @@ export class EditorScript {
    * original file up to the typed position as long as the person typed what the file holds.
    */
   positionOf(prompt: string): number | undefined {
-    const end = prompt.lastIndexOf('<CURSOR>\n</before>');
-    const start = end < 0 ? -1 : prompt.lastIndexOf('<before>\n', end);
-    if (start < 0) return undefined;
-    const before = prompt.slice(start + '<before>\n'.length, end);
-    for (let p = this.region.length; p >= 0; p--) {
-      const at = this.regionStart + p;
-      if (at >= before.length && this.original.startsWith(before, at - before.length)) return p;
-    }
-    return undefined;
+    return cursorPositionIn(prompt, this.original, this.regionStart, this.region.length);
   }
 
   /**

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { cursorSliceFromText } from '../../src/core/completion/cursorText';
 import type { CursorContext } from '../../src/core/completion/types';
 import { between, draw } from './random';
+import { cursorPositionIn } from './promptPosition';
 
 /** ollama-js's HTTP helpers: eight functions with JSDoc, 392 lines. */
 export const SOURCE_FILE = fileURLToPath(new URL('../../node_modules/ollama/src/utils.ts', import.meta.url));
@@ -125,15 +126,7 @@ export class TypingScript {
    * `<before>\n…<CURSOR>\n</before>` is the end of the document before the cursor.
    */
   positionOf(prompt: string): number | undefined {
-    const end = prompt.lastIndexOf('<CURSOR>\n</before>');
-    const start = end < 0 ? -1 : prompt.lastIndexOf('<before>\n', end);
-    if (start < 0) return undefined;
-    const before = prompt.slice(start + '<before>\n'.length, end);
-    for (let p = this.region.length; p >= 0; p--) {
-      const at = this.regionStart + p;
-      if (at >= before.length && this.text.startsWith(before, at - before.length)) return p;
-    }
-    return undefined;
+    return cursorPositionIn(prompt, this.text, this.regionStart, this.region.length);
   }
 
   /**
