@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FakeOllama } from '../fake-ollama';
-import { assertProvisioned, ensureVsix, startEditor, waitUntil, withFailureScreenshot, type EditorSession } from './harness';
+import { assertProvisioned, ensureVsix, startEditor, waitForHearthReady, waitUntil, withFailureScreenshot, type EditorSession } from './harness';
 
 const EXTENSION_ID = 'hearth-dev.hearth';
 
@@ -33,12 +33,7 @@ describe('e2e: inline completions', () => {
       settings: { 'hearth.serverUrl': url, 'editor.inlineSuggest.enabled': true, 'editor.quickSuggestions': { other: false, comments: false, strings: false }, 'editor.suggestOnTriggerCharacters': false },
       workspaceFiles: { 'src/math.ts': 'export function add(a: number, b: number): number {\n  \n}\n\n' },
     });
-    await editor.statusBarItem(EXTENSION_ID, 'hearth.status').filter({ hasText: 'gemma4:e4b' }).first().waitFor({ timeout: 45_000 });
-    // Let the first index build (worker threads loading grammars) finish before measuring typing:
-    // it starts shortly after activation and may be over before we look.
-    const indexing = () => editor!.page.getByText('Hearth: indexing').count();
-    await waitUntil(async () => (await indexing()) > 0, 3_000, 'indexing to start').catch(() => undefined);
-    await waitUntil(async () => (await indexing()) === 0, 30_000, 'the initial index build to finish');
+    await waitForHearthReady(editor);
   }, { timeout: 420_000 });
 
   after(async () => {

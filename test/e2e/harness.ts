@@ -201,6 +201,18 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/**
+ * Waits until Hearth is connected to its model (the status bar names it) and its first index build
+ * is over: the build starts shortly after activation (worker threads loading grammars) and may be
+ * over before anyone looks.
+ */
+export async function waitForHearthReady(editor: EditorSession, model = 'gemma4:e4b'): Promise<void> {
+  await editor.statusBarItem('hearth-dev.hearth', 'hearth.status').filter({ hasText: model }).first().waitFor({ timeout: 45_000 });
+  const indexing = () => editor.page.getByText('Hearth: indexing').count();
+  await waitUntil(async () => (await indexing()) > 0, 3_000, 'indexing to start').catch(() => undefined);
+  await waitUntil(async () => (await indexing()) === 0, 30_000, 'the initial index build to finish');
+}
+
 /** Polls a condition every 100 ms until it holds; throws `message` after `timeoutMs`. */
 export async function waitUntil(condition: () => Promise<boolean> | boolean, timeoutMs: number, message: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -12,9 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FakeOllama } from '../fake-ollama';
 import { NEVER, writePlantedRepo } from '../support/plantedRepo';
-import { assertProvisioned, ensureVsix, startEditor, waitUntil, withFailureScreenshot, type EditorSession } from './harness';
-
-const EXTENSION_ID = 'hearth-dev.hearth';
+import { assertProvisioned, ensureVsix, startEditor, waitForHearthReady, waitUntil, withFailureScreenshot, type EditorSession } from './harness';
 
 describe('e2e: privacy gate in a trusted workspace', () => {
   let fake: FakeOllama;
@@ -44,10 +42,7 @@ describe('e2e: privacy gate in a trusted workspace', () => {
         execFileSync('git', ['config', 'core.fsmonitor', `touch ${marker}; echo`], { cwd: dir });
       },
     });
-    await editor.statusBarItem(EXTENSION_ID, 'hearth.status').filter({ hasText: 'gemma4:e4b' }).first().waitFor({ timeout: 45_000 });
-    const indexing = () => editor!.page.getByText('Hearth: indexing').count();
-    await waitUntil(async () => (await indexing()) > 0, 3_000, 'indexing to start').catch(() => undefined);
-    await waitUntil(async () => (await indexing()) === 0, 30_000, 'the initial index build to finish');
+    await waitForHearthReady(editor);
   }, { timeout: 420_000 });
 
   after(async () => {
