@@ -201,7 +201,7 @@ export function measure(input: MeasureInput): EditorFigures {
       contextAdded: files.filter((f) => !prevFiles.includes(f)),
       contextDropped: prevFiles.filter((f) => !files.includes(f)),
       afterChars: sectionText(prompt, '<after>\n', '\n</after>').length,
-      beforeChars: sectionText(prompt, '<before>\n', '<CURSOR>\n</before>').length,
+      beforeChars: sectionText(prompt, '<before>\n', '<CURSOR>').length,
       pause: pauseOf(r.receivedAt)?.index,
       // ...and the suggestion was still on screen when the request left (auto-closing can use it up).
       whileTypingThrough: p !== undefined && (throughAt.get(p)?.at ?? Infinity) <= r.receivedAt && ghostBefore(r.receivedAt).trim() !== '',

@@ -127,7 +127,7 @@ export class EditorScript {
 
   /**
    * Where a request's cursor was, read back from the raw Gemma prompt: the text inside
-   * `<before>\n…<CURSOR>\n</before>` is the end of the document before the cursor, which is the
+   * the text between `<before>\n` and `<CURSOR>` is the end of the document before the cursor, which is the
    * original file up to the typed position as long as the person typed what the file holds.
    */
   positionOf(prompt: string): number | undefined {

@@ -123,7 +123,7 @@ export class TypingScript {
 
   /**
    * Where a request's cursor was, read back from the raw Gemma prompt: the text inside
-   * `<before>\n…<CURSOR>\n</before>` is the end of the document before the cursor.
+   * the text between `<before>\n` and `<CURSOR>` is the end of the document before the cursor.
    */
   positionOf(prompt: string): number | undefined {
     return cursorPositionIn(prompt, this.text, this.regionStart, this.region.length);

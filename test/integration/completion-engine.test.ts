@@ -176,7 +176,7 @@ describe('completion engine: request economy over the fake\'s log', () => {
     assert.equal(o.replaces, 1);
     assert.equal(accepted(first, o), 'const sum = add(1, 2);');
     const prompt = String(generates(fake)[0].body.prompt);
-    assert.ok(prompt.includes('const sum = add(<CURSOR>\n</before>') && prompt.includes('<after>\n)\nconsole.log(sum);'), 'the `)` is after the cursor in the prompt');
+    assert.ok(prompt.includes('const sum = add(<CURSOR>)\n</before>') && prompt.includes('<after>\nconsole.log(sum);'), 'the `)` follows the cursor marker, at the end of the prompt');
 
     const typing = inCall('1, ');
     const through = await engine.complete(typing);

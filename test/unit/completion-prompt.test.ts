@@ -131,6 +131,41 @@ describe('every piece of repository text joins the prompt neutralized, on every 
   });
 });
 
+describe('the prompt while typing inside brackets the editor closed', () => {
+  // VS Code closes `(` and `"` as they are typed: the text right of the cursor changes with almost
+  // every keystroke. Only the prompt's tail may change, or the server re-reads the whole prompt.
+  const body = Array.from({ length: 300 }, (_, i) => `  const v${i} = compute(${i});`).join('\n');
+  const doc = (line: string) => `function main() {\n${line}\n${body}\n}\n`;
+  const states = [
+    ['  log', ''],
+    ['  log(', ')'],
+    ['  log("', '")'],
+    ['  log("value', '")'],
+    ['  log("value", ', ')'],
+    ['  log("value", v1', ')'],
+  ];
+  const est = (t: string) => Math.ceil(t.length / 4);
+  const prompts = states.map(([typed, closers]) => {
+    const c = cursorFromText(doc(typed + closers), 1, typed.length, 'src/main.ts');
+    const w = cutWindows({ prefix: c.prefix, suffix: c.suffix, prefixBudget: 1536, suffixBudget: 512, estimate: est });
+    const p = buildCompletionPrompt('gemma-raw', SMALL, { ...input, cursor: c, prefix: w.prefix, suffix: w.suffix });
+    if (p.request.kind !== 'generate') throw new Error('generate expected');
+    return p.request.prompt;
+  });
+
+  it('consecutive prompts first differ within their last 120 characters', () => {
+    for (let i = 1; i < prompts.length; i++) {
+      const [a, b] = [prompts[i - 1], prompts[i]];
+      let same = 0;
+      while (same < a.length && a[same] === b[same]) same++;
+      assert.ok(b.length - same <= 120, `state ${i}: ${b.length - same} characters re-read: ${JSON.stringify(b.slice(same, same + 60))}`);
+    }
+  });
+  it('the closers are shown right of the marker, at the end of the user turn', () => {
+    assert.ok(prompts[2].includes('  log("<CURSOR>")\n</before><turn|>'));
+  });
+});
+
 describe('a line longer than the prompt window (minified code)', () => {
   const line = Array.from({ length: 20_000 }, (_, i) => `a${i}=b(${i});`).join('');
   const column = 150_000;

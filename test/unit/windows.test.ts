@@ -47,6 +47,15 @@ describe('prompt windows', () => {
     assert.ok(a.suffix.endsWith('\n'));
     assert.equal(a.suffix, b.suffix);
   });
+
+  it('what the editor closes right of the cursor never changes the lines kept below it', () => {
+    const below = `${lines(500)}\n`;
+    const cuts = ['', ')', '")', ');', ']))'].map((rest) => cutWindows({ prefix: 'call(', suffix: `${rest}\n${below}`, prefixBudget: 100, suffixBudget: 300, estimate: est }));
+    const kept = cuts.map((w) => w.suffix.slice(w.suffix.indexOf('\n') + 1));
+    for (const k of kept) assert.equal(k, kept[0]);
+    for (const w of cuts) assert.ok(w.suffixTokens <= 300, `${w.suffixTokens} tokens`);
+    assert.ok(kept[0].length > 0 && kept[0].endsWith('\n'));
+  });
 });
 
 describe('prompt windows on a line longer than the budget', () => {

@@ -3,14 +3,17 @@
 // - 'gemma-raw': Gemma 4 (no FIM) as an instruction task in its own turn format, raw, thinking
 //   off, with an explicit cursor marker and the answer seeded with the cursor line's prefix.
 // - 'chat': any other model, through /api/chat with the same instruction.
-// Layout for the server's prefix cache: instruction, stable repository context, the code after the
-// cursor, the code before it ending at the cursor, then the model-turn opener. Everything that
-// changes per keystroke is at the end.
+// Layout for the server's prefix cache: instruction, stable repository context, the code below the
+// cursor's line, then the code from above down to the cursor's line — the cursor marker and the
+// rest of that line last — then the model-turn opener. Everything that changes per keystroke is at
+// the end: the typed characters and what the editor closes right of the cursor (`foo(█)`); the
+// lines below the cursor do not change while the user types, Enter included.
 import type { ModelDescription, SamplingOptions } from '../model/backend';
 import type { ChatModelRequest, GenerateModelRequest } from '../model/session';
 import type { ContextSnippet, CursorContext } from '../completion/types';
 import { CURSOR_MARKER, SECTION_HEADER } from '../completion/markers';
 import { neutralize } from './neutralize';
+import { suffixParts } from './windows';
 
 export type CompletionRoute = 'gemma-raw' | 'insert' | 'chat';
 
@@ -22,7 +25,7 @@ export function chooseRoute(d: ModelDescription): CompletionRoute {
 
 export const COMPLETION_SYSTEM = [
   'You are a code completion engine inside a code editor.',
-  `The user shows part of a file: first the code after the cursor, then the code before the cursor, which ends at ${CURSOR_MARKER}.`,
+  `The user shows part of a file in two pieces: first the code below the cursor's line, then the code above it down to the cursor's line, where ${CURSOR_MARKER} marks the cursor.`,
   `Write only the text that belongs at ${CURSOR_MARKER}, exactly as it would appear in the file, continuing from the last character before the cursor.`,
   'No explanations, no markdown fences, and never repeat code that is already before or after the cursor.',
   'Finish the current statement or block, then stop. If nothing should be inserted, reply with nothing.',
@@ -65,15 +68,19 @@ function seedFor(input: CompletionPromptInput): string {
   return inWindow.slice(from);
 }
 
-/** The user turn: stable context first, then after-cursor code, then before-cursor code to the marker. */
+/**
+ * The user turn: stable context first, then the code below the cursor's line, then the code above
+ * down to the cursor's line, with the marker and the rest of that line at the very end.
+ */
 export function completionUserContent(input: CompletionPromptInput): string {
   const { cursor } = input;
   const parts: string[] = [];
   const context = renderContextSection(input.snippets);
   if (context) parts.push(context);
   const where = `${clean(cursor.path)} (${clean(cursor.languageId)})`;
-  parts.push(`${SECTION_HEADER.after} in ${where}:\n<after>\n${clean(input.suffix)}\n</after>`);
-  parts.push(`${SECTION_HEADER.before} in ${where}, ending at the cursor:\n<before>\n${clean(input.prefix)}${CURSOR_MARKER}\n</before>`);
+  const { rest, below } = suffixParts(input.suffix);
+  parts.push(`${SECTION_HEADER.after} in ${where}, from the line below the cursor:\n<after>\n${clean(below ?? '')}\n</after>`);
+  parts.push(`${SECTION_HEADER.before} in ${where}, down to the cursor's line:\n<before>\n${clean(input.prefix)}${CURSOR_MARKER}${clean(rest.replace(/\r$/, ''))}\n</before>`);
   return parts.join('\n\n');
 }
 

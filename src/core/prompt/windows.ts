@@ -5,7 +5,10 @@
 // A line longer than the whole budget (minified code: one line of hundreds of KB) is cut by
 // characters instead: the prefix then starts at a multiple of ANCHOR_CHARS from the start of the
 // cursor's line, which typing on that line does not move, so the start again moves only once
-// every ANCHOR_CHARS typed characters.
+// every ANCHOR_CHARS typed characters. The suffix is the rest of the cursor's line and whole lines
+// below it, budgeted apart: the prompt shows the lines below first and the rest of the line at its
+// very end (completionPrompt.ts), so the brackets the editor closes as the user types change only
+// the prompt's last tokens.
 
 export const ANCHOR_LINES = 32;
 export const ANCHOR_CHARS = 1024;
@@ -66,21 +69,18 @@ export function cutWindows(a: {
   }
   const prefix = a.prefix.slice(start);
 
-  // Suffix: as many whole lines as fit. Typing before the cursor (Enter included) does not change
-  // the text after it, so this cut is stable while the user types; no anchor is needed. When not
-  // even the rest of the cursor's line fits, as much of it as does.
-  let suffix = a.suffix;
-  if (estimate(suffix) > a.suffixBudget) {
-    const ends: number[] = [];
-    for (let i = suffix.indexOf('\n'); i >= 0; i = suffix.indexOf('\n', i + 1)) ends.push(i + 1);
-    let lo = -1;
-    let hi = ends.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (estimate(suffix.slice(0, ends[mid])) <= a.suffixBudget) lo = mid;
-      else hi = mid - 1;
-    }
-    suffix = lo >= 0 ? suffix.slice(0, ends[lo]) : suffix.slice(0, longestHead(suffix.slice(0, ends[0] ?? suffix.length), a.suffixBudget, estimate));
+  // Suffix: the rest of the cursor's line, then as many whole lines below it as fit. The two are
+  // budgeted apart, so that what the editor puts right of the cursor (auto-closed brackets and
+  // quotes) never changes how many lines below are kept: typing before the cursor, Enter
+  // included, leaves the lines below as they were. A rest of the line longer than its share
+  // (minified code) gets the whole budget, as much of it as fits, and nothing below.
+  const { rest, below } = suffixParts(a.suffix);
+  const restBudget = restOfLineBudget(a.suffixBudget);
+  let suffix: string;
+  if (estimate(rest) > restBudget) {
+    suffix = rest.slice(0, longestHead(rest, a.suffixBudget, estimate));
+  } else {
+    suffix = below === undefined ? rest : `${rest}\n${wholeLinesThatFit(below, a.suffixBudget - restBudget, estimate)}`;
   }
   return {
     prefix, suffix,
@@ -89,6 +89,36 @@ export function cutWindows(a: {
     prefixTokens: estimate(prefix),
     suffixTokens: estimate(suffix),
   };
+}
+
+/** Tokens the rest of the cursor's line may take of the suffix budget; the lines below get the remainder. */
+export function restOfLineBudget(suffixBudget: number): number {
+  return Math.min(128, Math.floor(suffixBudget / 4));
+}
+
+/**
+ * The text after the cursor split at the end of the cursor's line: `rest` is the rest of that line
+ * (without its line break), `below` everything after the break (undefined on the last line).
+ */
+export function suffixParts(suffix: string): { rest: string; below: string | undefined } {
+  const nl = suffix.indexOf('\n');
+  if (nl < 0) return { rest: suffix, below: undefined };
+  return { rest: suffix.slice(0, nl), below: suffix.slice(nl + 1) };
+}
+
+/** The longest head of `text` made of whole lines (each with its line break) that fits the budget. */
+function wholeLinesThatFit(text: string, budget: number, estimate: (text: string) => number): string {
+  if (estimate(text) <= budget) return text;
+  const ends: number[] = [];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) ends.push(i + 1);
+  let lo = -1;
+  let hi = ends.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (estimate(text.slice(0, ends[mid])) <= budget) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo >= 0 ? text.slice(0, ends[lo]) : '';
 }
 
 /**
