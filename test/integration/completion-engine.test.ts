@@ -155,6 +155,30 @@ describe('completion engine: request economy over the fake\'s log', () => {
     assert.equal((await engine.complete(at(''))).text, 'a + b;');
   });
 
+  it('logs each move of the prompt\'s stable parts once, with its reason, and none while typing', async () => {
+    const logger = new MemoryLogger();
+    let epoch = 0;
+    const context = {
+      contextFor: async () => [{ kind: 'definition' as const, path: 'geo.ts', startLine: 0, endLine: 0, text: `export const EPOCH = ${epoch};\n`, tokens: 8 }],
+      changeReason: () => 'the index finished building',
+    };
+    const engine = new CompletionEngine({ session: () => service.sessionFor('gemma4:e4b'), context, redactor: REDACTOR, logger, settings: { ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 0 } });
+    const layout = () => logger.lines.filter((l) => l.includes('completion prompt:'));
+    for (const typed of ['x', 'xy', 'xyz']) {
+      fake.reply({ response: 'q;' });
+      await engine.complete(at(typed));
+    }
+    assert.deepEqual(layout(), [], 'typing on one line moves nothing');
+    epoch = 1;
+    fake.reply({ response: 'q;' });
+    await engine.complete(at('xyzw'));
+    assert.deepEqual(layout(), ['debug completion prompt: context section changed: the index finished building']);
+    fake.reply({ response: 'q;' });
+    const o = await engine.complete({ ...at(''), cursor: cursorFromText(FILE, 0, FILE.indexOf('\n'), 'add.ts') });
+    assert.equal(o.source, 'model', o.reason);
+    assert.match(layout()[1] ?? '', /code below the cursor's line changed: the cursor moved from line 2 to 1/);
+  });
+
   it('inside auto-closed brackets: shown over the `)` it writes again, then typed through and over it without a request', async () => {
     const engine = engineFor(service);
     // VS Code's auto-closing: typing `add(` gave `add()` with the cursor between the brackets.

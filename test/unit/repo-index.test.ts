@@ -116,6 +116,28 @@ describe('IndexContextProvider', () => {
     assert.match(b[0].text, /z: number/);
   });
 
+  it('while the index is being built, the context of a scope stays as chosen, then changes once when the build ends', () => {
+    const idx = new RepoIndex();
+    const p = provider(idx);
+    const cursor = cursorFromText(USE, 3, 9, 'src/use.ts');
+    idx.beginBatch();
+    idx.upsert(indexed('src/use.ts', USE, [def('norm', 'function', 2, 4, 2)], { Point: 2, distance: 1, ORIGIN: 1 }, [{ source: './geo', names: ['Point', 'distance'], line: 0 }]));
+    const early = p.assemble(cursor, 1000);
+    assert.deepEqual(early, [], 'nothing the scope uses is indexed yet');
+    assert.equal(p.changeReason(), 'the cursor entered this scope');
+    idx.upsert(indexed('src/geo.ts', GEO, [def('Point', 'interface', 0, 3, 0), def('distance', 'function', 5, 7, 5)], { Point: 2, Math: 1 }));
+    assert.equal(p.assemble(cursor, 1000), early, 'a file the build adds does not change the context while the build runs');
+    idx.endBatch();
+    const done = p.assemble(cursor, 1000);
+    assert.notEqual(done, early);
+    assert.ok(done.some((s) => s.symbol === 'Point'));
+    assert.equal(p.changeReason(), 'the index finished building');
+    assert.equal(p.assemble(cursor, 1000), done, 'and then stays');
+    idx.upsert(indexed('lib/strings.ts', OTHER, [def('distance', 'function', 0, 2, 0)], {}));
+    p.assemble(cursor, 1000);
+    assert.equal(p.changeReason(), 'a file of the index changed (lib/strings.ts)');
+  });
+
   it('skips definitions whose text is already in the prompt window', () => {
     const idx = sample();
     const p = provider(idx);

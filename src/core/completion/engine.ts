@@ -6,12 +6,13 @@ import type { Logger } from '../log';
 import type { RequestMetrics } from '../model/metrics';
 import type { ModelSession } from '../model/session';
 import { redact, redactAroundCursor, type Redactor } from '../privacy/redactor';
-import { buildCompletionPrompt, chooseRoute, type CompletionRoute } from '../prompt/completionPrompt';
-import { cutWindows } from '../prompt/windows';
+import { buildCompletionPrompt, chooseRoute, renderContextSection, type CompletionRoute } from '../prompt/completionPrompt';
+import { cutWindows, suffixParts } from '../prompt/windows';
 import { TypedThroughCache } from './cache';
 import { AdaptiveDebounce } from './debounce';
 import { StreamShaper } from './filters';
 import { STOP_SEQUENCES } from './markers';
+import { LayoutWatch } from './layoutLog';
 import { isSubsequence } from './merge';
 import { postProcess } from './postprocess';
 import { decideShape, shouldComplete } from './shape';
@@ -114,6 +115,7 @@ export class CompletionEngine {
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly listeners = new Set<(slow: boolean, medianMs: number) => void>();
+  private readonly layout = new LayoutWatch();
 
   constructor(private readonly deps: CompletionEngineDeps) {
     this.debounce = new AdaptiveDebounce(deps.settings.debounceMs);
@@ -250,6 +252,7 @@ export class CompletionEngine {
       cursor: redacted.cursor(cursor), prefix: redacted.prefix, suffix: redacted.suffix, snippets: redacted.snippets,
       options: { num_predict: numPredict, temperature: 0.2, top_p: 0.9, top_k: 40, stop: [...STOP_SEQUENCES] },
     });
+    this.logLayout(req.document, windows, redacted);
     const shaper = new StreamShaper({ cursor, shape });
     const toRequest = this.now() - t0;
     let metrics: RequestMetrics | undefined;
@@ -313,6 +316,20 @@ export class CompletionEngine {
       // The model's turn is seeded with the cursor line: it must be the redacted one too.
       cursor: (c: CursorContext): CursorContext => (p === prefix ? c : { ...c, linePrefix: p.slice(p.lastIndexOf('\n') + 1) }),
     };
+  }
+
+  /** Logs, with its reason, each part of the prompt the server's cache relies on that moved since the document's last prompt. */
+  private logLayout(document: string, windows: { prefix: string; prefixStartLine: number; prefixStartColumn: number }, redacted: { suffix: string; snippets: readonly ContextSnippet[] }): void {
+    let lines = 0;
+    for (let i = windows.prefix.indexOf('\n'); i >= 0; i = windows.prefix.indexOf('\n', i + 1)) lines++;
+    const changes = this.layout.observe({
+      document,
+      context: renderContextSection(redacted.snippets),
+      below: suffixParts(redacted.suffix).below ?? '',
+      prefixStart: { line: windows.prefixStartLine, column: windows.prefixStartColumn },
+      cursorLine: windows.prefixStartLine + lines,
+    }, this.deps.context.changeReason?.());
+    for (const c of changes) this.deps.logger.debug(`completion prompt: ${c}`);
   }
 
   private observe(latencyMs: number): void {

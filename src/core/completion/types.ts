@@ -45,6 +45,11 @@ export interface ContextSnippet {
 /** Supplies repository context for a cursor within a token budget. Must be fast (< 10 ms p99). */
 export interface ContextProvider {
   contextFor(cursor: CursorContext, budgetTokens: number, signal?: AbortSignal): Promise<readonly ContextSnippet[]>;
+  /**
+   * Why the context was last chosen anew (the cursor entered a scope, the index finished building,
+   * another file changed): logged when the prompt's context section changes.
+   */
+  changeReason?(): string | undefined;
 }
 
 export const NO_CONTEXT: ContextProvider = { contextFor: async () => [] };

@@ -59,10 +59,13 @@ interface Memo {
   readonly revision: number;
   readonly budget: number;
   readonly snippets: readonly ContextSnippet[];
+  /** Chosen while a batch (a build) was under way: kept until that batch ends. */
+  readonly inBatch?: number;
 }
 
 export class IndexContextProvider implements ContextProvider {
   private readonly memo = new Map<string, Memo>();
+  private lastChange: string | undefined;
 
   constructor(private readonly index: RepoIndex, private readonly opts: IndexContextOptions) {}
 
@@ -70,21 +73,41 @@ export class IndexContextProvider implements ContextProvider {
     return this.assemble(cursor, budgetTokens);
   }
 
+  /** Why the context was chosen anew the last time it was (for the log of prompt changes). */
+  changeReason(): string | undefined {
+    return this.lastChange;
+  }
+
   /**
    * Synchronous core of contextFor, for benchmarks and the CLI. While the cursor stays in its
    * scope and no other file changes, it returns the same array (callers may compare identity).
+   * While the index is being built, the context chosen for a scope is kept until the build ends:
+   * it then changes once, rather than with each file the build adds.
    */
   assemble(cursor: CursorContext, budgetTokens: number, scope: CursorScope = this.scopeOf(cursor)): readonly ContextSnippet[] {
-    if (budgetTokens <= 0 || this.index.fileCount === 0) return NONE;
+    if (budgetTokens <= 0) return NONE;
+    const index = this.index;
+    if (index.fileCount === 0 && !index.inBatch) return NONE;
     const hit = this.memo.get(scope.key);
-    if (hit && hit.budget === budgetTokens) {
-      const changed = this.index.changedSince(hit.revision);
+    let reason: string;
+    if (!hit) reason = 'the cursor entered this scope';
+    else if (hit.budget !== budgetTokens) reason = 'the context budget changed';
+    else if (hit.inBatch !== undefined) {
+      if (index.inBatch && index.batch === hit.inBatch) return hit.snippets;
+      reason = 'the index finished building';
+    } else {
+      const changed = index.changedSince(hit.revision);
       // The file being edited changes all the time; only other files invalidate its context.
-      if (changed && [...changed].every((p) => p === cursor.path)) return hit.snippets;
+      const others = changed === undefined ? undefined : [...changed].filter((p) => p !== cursor.path);
+      if (others?.length === 0) return hit.snippets;
+      reason = index.inBatch ? 'the index is being built'
+        : others === undefined ? 'many files of the index changed'
+        : `${others.length === 1 ? 'a file' : `${others.length} files`} of the index changed (${others.slice(0, 3).join(', ')})`;
     }
-    const snippets = this.compute(cursor, scope, this.index.file(cursor.path)?.imports ?? [], budgetTokens);
+    const snippets = index.fileCount === 0 ? NONE : this.compute(cursor, scope, index.file(cursor.path)?.imports ?? [], budgetTokens);
     if (this.memo.size >= MEMO_SIZE) this.memo.delete(this.memo.keys().next().value as string);
-    this.memo.set(scope.key, { revision: this.index.revision, budget: budgetTokens, snippets });
+    this.memo.set(scope.key, { revision: index.revision, budget: budgetTokens, snippets, ...(index.inBatch ? { inBatch: index.batch } : {}) });
+    this.lastChange = reason;
     return snippets;
   }
 

@@ -25,6 +25,7 @@ interface Memo {
 
 export class EditorContextProvider implements ContextProvider {
   private readonly memo = new Map<string, Memo>();
+  private lastChange: string | undefined;
 
   /** The editor's provider over an index: its definitions, and windows from `similar` (fed by the caller). */
   static create(index: RepoIndex, opts: IndexContextOptions): EditorContextProvider {
@@ -37,17 +38,25 @@ export class EditorContextProvider implements ContextProvider {
     return this.assemble(cursor, budgetTokens);
   }
 
+  /** Why the context was chosen anew the last time it was (for the log of prompt changes). */
+  changeReason(): string | undefined {
+    return this.lastChange;
+  }
+
   assemble(cursor: CursorContext, budgetTokens: number): readonly ContextSnippet[] {
     if (budgetTokens <= 0) return [];
     const scope = this.definitions.scopeOf(cursor);
     const reserve = this.similar.hasCandidates(cursor.path, cursor.languageId) ? Math.floor(budgetTokens * SIMILAR_SHARE) : 0;
     const definitions = this.definitions.assemble(cursor, budgetTokens - reserve, scope);
-    if (reserve === 0) return definitions;
     const hit = this.memo.get(scope.key);
+    if (!hit || hit.definitions !== definitions) this.lastChange = this.definitions.changeReason();
+    if (reserve === 0) return definitions;
     // Same definitions and no other open document changed.
-    if (hit && hit.definitions === definitions && hit.budget === budgetTokens && [...this.similar.changedSince(hit.revision)].every((p) => p === cursor.path)) {
+    const tabs = hit ? [...this.similar.changedSince(hit.revision)].filter((p) => p !== cursor.path) : [];
+    if (hit && hit.definitions === definitions && hit.budget === budgetTokens && tabs.length === 0) {
       return [...definitions, ...hit.windows];
     }
+    if (hit && hit.definitions === definitions) this.lastChange = tabs.length > 0 ? `open tabs changed (${tabs.slice(0, 3).join(', ')})` : 'the context budget changed';
     const used = definitions.reduce((n, s) => n + s.tokens, 0);
     const windows = this.similar.find({
       path: cursor.path,

@@ -45,9 +45,32 @@ export class RepoIndex {
   private readonly changes: Array<[number, string]> = [];
   private rankCacheVersion = -1;
 
+  private batchDepth = 0;
+  private batchesEnded = 0;
+
   get fileCount(): number { return this.files.size; }
   /** Changes whenever any file is added, changed or removed. */
   get revision(): number { return this.version; }
+
+  /**
+   * Many files are about to arrive together (a whole build). Context chosen while they arrive is
+   * kept until the batch ends (see `inBatch`, `batch`), so that a prompt does not change with every
+   * file the build adds; it changes once, when the build is over.
+   */
+  beginBatch(): void {
+    this.batchDepth++;
+  }
+
+  endBatch(): void {
+    if (this.batchDepth === 0) return;
+    this.batchDepth--;
+    if (this.batchDepth === 0) this.batchesEnded++;
+  }
+
+  /** Whether a batch of changes (a build) is under way. */
+  get inBatch(): boolean { return this.batchDepth > 0; }
+  /** Counts the batches that have ended: changes when one does. */
+  get batch(): number { return this.batchesEnded; }
 
   file(path: string): IndexedFile | undefined {
     return this.files.get(path);

@@ -80,7 +80,14 @@ export class IndexService {
 
   /** Builds (or refreshes) the whole index; concurrent calls share one build. */
   build(signal?: AbortSignal): Promise<IndexStats> {
-    this.building ??= this.doBuild(signal).finally(() => { this.building = undefined; });
+    if (!this.building) {
+      // Context chosen while the build adds files is kept until it ends (RepoIndex.beginBatch).
+      this.index.beginBatch();
+      this.building = this.doBuild(signal).finally(() => {
+        this.building = undefined;
+        this.index.endBatch();
+      });
+    }
     return this.building;
   }
 

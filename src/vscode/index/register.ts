@@ -38,7 +38,10 @@ export function registerIndex(context: vscode.ExtensionContext, logger: Logger):
   if (vscode.workspace.isTrusted) start();
   else context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(start));
   return {
-    context: { contextFor: (cursor, budget, signal) => (live ? live.context.contextFor(cursor, budget, signal) : NO_CONTEXT.contextFor(cursor, budget, signal)) },
+    context: {
+      contextFor: (cursor, budget, signal) => (live ? live.context.contextFor(cursor, budget, signal) : NO_CONTEXT.contextFor(cursor, budget, signal)),
+      changeReason: () => live?.context.changeReason?.(),
+    },
     gate: () => live?.gate,
   };
 }
@@ -108,6 +111,7 @@ function startIndex(context: vscode.ExtensionContext, logger: Logger, folder: vs
       tabs.refresh();
       return editorContext.assemble(cursor, budget);
     },
+    changeReason: () => editorContext.changeReason(),
   };
 
   const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
