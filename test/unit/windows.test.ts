@@ -2,7 +2,7 @@
 // tail, and usable on a line longer than the whole budget (minified code).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ANCHOR_CHARS, ANCHOR_LINES, cutWindows } from '../../src/core/prompt/windows';
+import { ANCHOR_CHARS, ANCHOR_LINES, cutWindows, MAX_CLOSER_LINES, suffixParts } from '../../src/core/prompt/windows';
 import { TokenEstimator } from '../../src/core/model/tokens';
 
 const est = (t: string) => Math.ceil(t.length / 4);
@@ -55,6 +55,30 @@ describe('prompt windows', () => {
     for (const k of kept) assert.equal(k, kept[0]);
     for (const w of cuts) assert.ok(w.suffixTokens <= 300, `${w.suffixTokens} tokens`);
     assert.ok(kept[0].length > 0 && kept[0].endsWith('\n'));
+  });
+
+  it('Enter between brackets the editor closed moves the closer to a line of its own: the code further below stays', () => {
+    const below = `${lines(500)}\n`;
+    const states = [
+      { prefix: 'on(() => {', suffix: `})\n${below}` },
+      { prefix: 'on(() => {\n  ', suffix: `\n})\n${below}` },
+      { prefix: 'on(() => {\n  go();\n  ', suffix: `\n})\n\n${below}` },
+    ];
+    const cuts = states.map((x) => cutWindows({ ...x, prefixBudget: 100, suffixBudget: 300, estimate: est }));
+    const further = cuts.map((w) => suffixParts(w.suffix).below);
+    for (const f of further) assert.equal(f, further[0]);
+    assert.ok(further[0]?.startsWith('const value0'));
+    assert.deepEqual(cuts.map((w) => suffixParts(w.suffix).rest), ['})', '\n})', '\n})\n']);
+  });
+
+  it('closer lines go with the cursor\'s line only up to MAX_CLOSER_LINES, and any line is judged in linear time', () => {
+    const closers = Array.from({ length: MAX_CLOSER_LINES + 3 }, () => '}').join('\n');
+    assert.equal(suffixParts(`x\n${closers}\nnext\n`).rest.split('\n').length, 1 + MAX_CLOSER_LINES);
+    assert.deepEqual(suffixParts('a)\n  code();\n'), { rest: 'a)', below: '  code();\n' });
+    assert.deepEqual(suffixParts('tail'), { rest: 'tail', below: undefined });
+    const t0 = performance.now();
+    suffixParts(`\n${')'.repeat(200_000)}x\nmore\n`);
+    assert.ok(performance.now() - t0 < 1000, 'no catastrophic backtracking');
   });
 });
 

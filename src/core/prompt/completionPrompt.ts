@@ -5,9 +5,10 @@
 // - 'chat': any other model, through /api/chat with the same instruction.
 // Layout for the server's prefix cache: instruction, stable repository context, the code below the
 // cursor's line, then the code from above down to the cursor's line — the cursor marker and the
-// rest of that line last — then the model-turn opener. Everything that changes per keystroke is at
-// the end: the typed characters and what the editor closes right of the cursor (`foo(█)`); the
-// lines below the cursor do not change while the user types, Enter included.
+// rest of that line last (with the lines of closing brackets right below it) — then the model-turn
+// opener. Everything that changes per keystroke is at the end: the typed characters and what the
+// editor closes right of the cursor (`foo(█)`, `{\n█\n}`); the code further below does not change
+// while the user types, Enter included.
 import type { ModelDescription, SamplingOptions } from '../model/backend';
 import type { ChatModelRequest, GenerateModelRequest } from '../model/session';
 import type { ContextSnippet, CursorContext } from '../completion/types';
@@ -25,7 +26,7 @@ export function chooseRoute(d: ModelDescription): CompletionRoute {
 
 export const COMPLETION_SYSTEM = [
   'You are a code completion engine inside a code editor.',
-  `The user shows part of a file in two pieces: first the code below the cursor's line, then the code above it down to the cursor's line, where ${CURSOR_MARKER} marks the cursor.`,
+  `The user shows part of a file in two pieces: first code from further below the cursor, then the code above it down to the cursor, where ${CURSOR_MARKER} marks the cursor and the rest of the cursor's line follows it.`,
   `Write only the text that belongs at ${CURSOR_MARKER}, exactly as it would appear in the file, continuing from the last character before the cursor.`,
   'No explanations, no markdown fences, and never repeat code that is already before or after the cursor.',
   'Finish the current statement or block, then stop. If nothing should be inserted, reply with nothing.',
@@ -69,8 +70,9 @@ function seedFor(input: CompletionPromptInput): string {
 }
 
 /**
- * The user turn: stable context first, then the code below the cursor's line, then the code above
- * down to the cursor's line, with the marker and the rest of that line at the very end.
+ * The user turn: stable context first, then the code further below the cursor, then the code above
+ * down to the cursor, with the marker and the rest of the cursor's line (and any lines of closers
+ * right below it) at the very end.
  */
 export function completionUserContent(input: CompletionPromptInput): string {
   const { cursor } = input;
@@ -79,8 +81,8 @@ export function completionUserContent(input: CompletionPromptInput): string {
   if (context) parts.push(context);
   const where = `${clean(cursor.path)} (${clean(cursor.languageId)})`;
   const { rest, below } = suffixParts(input.suffix);
-  parts.push(`${SECTION_HEADER.after} in ${where}, from the line below the cursor:\n<after>\n${clean(below ?? '')}\n</after>`);
-  parts.push(`${SECTION_HEADER.before} in ${where}, down to the cursor's line:\n<before>\n${clean(input.prefix)}${CURSOR_MARKER}${clean(rest.replace(/\r$/, ''))}\n</before>`);
+  parts.push(`${SECTION_HEADER.after} in ${where}, further below:\n<after>\n${clean(below ?? '')}\n</after>`);
+  parts.push(`${SECTION_HEADER.before} in ${where}, down to the cursor:\n<before>\n${clean(input.prefix)}${CURSOR_MARKER}${clean(rest.replace(/\r$/, ''))}\n</before>`);
   return parts.join('\n\n');
 }
 

@@ -69,11 +69,12 @@ export function cutWindows(a: {
   }
   const prefix = a.prefix.slice(start);
 
-  // Suffix: the rest of the cursor's line, then as many whole lines below it as fit. The two are
-  // budgeted apart, so that what the editor puts right of the cursor (auto-closed brackets and
-  // quotes) never changes how many lines below are kept: typing before the cursor, Enter
-  // included, leaves the lines below as they were. A rest of the line longer than its share
-  // (minified code) gets the whole budget, as much of it as fits, and nothing below.
+  // Suffix: the rest of the cursor's line (with any lines of closers right below it, see
+  // suffixParts), then as many whole lines below as fit. The two are budgeted apart, so that what
+  // the editor puts right of the cursor (auto-closed brackets and quotes) never changes how many
+  // lines below are kept: typing before the cursor, Enter included, leaves the lines below as they
+  // were. A rest longer than its share (minified code) gets the whole budget, as much of it as
+  // fits, and nothing below.
   const { rest, below } = suffixParts(a.suffix);
   const restBudget = restOfLineBudget(a.suffixBudget);
   let suffix: string;
@@ -96,14 +97,28 @@ export function restOfLineBudget(suffixBudget: number): number {
   return Math.min(128, Math.floor(suffixBudget / 4));
 }
 
+/** Lines below the cursor's line that go with it to the prompt's tail when they hold only closers or nothing. */
+export const MAX_CLOSER_LINES = 8;
+/** A line of closing brackets (`})`, `]);`, `},`) or a blank one (one character class: linear on any line). */
+const CLOSERS_ONLY = /^[ \t)\]};,]*\r?$/;
+
 /**
- * The text after the cursor split at the end of the cursor's line: `rest` is the rest of that line
- * (without its line break), `below` everything after the break (undefined on the last line).
+ * The text after the cursor split where the stable part begins: `rest` is the rest of the cursor's
+ * line, with the lines right below it that hold only closing brackets or nothing (at most
+ * MAX_CLOSER_LINES); `below` is everything after that (undefined when nothing is left). The editor
+ * changes `rest` as the user types — it closes brackets and quotes on the line, and Enter between
+ * `{` and `}` moves the `}` to a line of its own — while `below` stays as it was.
  */
 export function suffixParts(suffix: string): { rest: string; below: string | undefined } {
-  const nl = suffix.indexOf('\n');
-  if (nl < 0) return { rest: suffix, below: undefined };
-  return { rest: suffix.slice(0, nl), below: suffix.slice(nl + 1) };
+  let end = suffix.indexOf('\n');
+  if (end < 0) return { rest: suffix, below: undefined };
+  for (let n = 0; n < MAX_CLOSER_LINES; n++) {
+    const next = suffix.indexOf('\n', end + 1);
+    if (next < 0) break;
+    if (!CLOSERS_ONLY.test(suffix.slice(end + 1, next))) break;
+    end = next;
+  }
+  return { rest: suffix.slice(0, end), below: suffix.slice(end + 1) };
 }
 
 /** The longest head of `text` made of whole lines (each with its line break) that fits the budget. */
