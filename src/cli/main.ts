@@ -377,6 +377,8 @@ async function complete(at: CursorAt, backend: ModelBackend, config: HearthConfi
       file, line, column: col, completion: outcome.text ?? null, reason: outcome.reason ?? null,
       // Characters right of the cursor that the completion replaces (the closers it writes again).
       replaces: outcome.replaces ?? 0,
+      // Characters at the end of `text` the cursor stays in front of once accepted (`() => {█}`).
+      caretBack: outcome.caretBack ?? 0,
       error: outcome.error ? { reason: outcome.error.reason, message: outcome.error.message, fix: outcome.error.fix } : null,
       route: outcome.route ?? null, shape: outcome.shape ?? null, stopReason: outcome.stopReason ?? null,
       model: outcome.metrics?.model ?? null,

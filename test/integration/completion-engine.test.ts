@@ -179,6 +179,18 @@ describe('completion engine: request economy over the fake\'s log', () => {
     assert.match(layout()[1] ?? '', /code below the cursor's line changed: the cursor moved from line 2 to 1/);
   });
 
+  it('a line that ends by opening a block inside brackets keeps the cursor between the braces, also when typed through', async () => {
+    const engine = engineFor(service);
+    const doc = 'function f(xhr: any) {\n  xhr.on()\n}\n';
+    const at = (typed: string): CompletionRequest => ({ document: 'file:///on.ts', cursor: cursorFromText(doc.replace('on()', `on(${typed})`), 1, 9 + typed.length, 'on.ts'), trigger: 'automatic' });
+    fake.reply({ response: 'type, () => {\n    go();\n  });' });
+    const o = await engine.complete(at(''));
+    assert.deepEqual([o.text, o.caretBack, o.replaces], ['type, () => {}', 1, undefined]);
+    const through = await engine.complete(at('type, '));
+    assert.deepEqual([through.source, through.text, through.caretBack], ['cache', '() => {}', 1]);
+    assert.equal(generates(fake).length, 1);
+  });
+
   it('inside auto-closed brackets: shown over the `)` it writes again, then typed through and over it without a request', async () => {
     const engine = engineFor(service);
     // VS Code's auto-closing: typing `add(` gave `add()` with the cursor between the brackets.

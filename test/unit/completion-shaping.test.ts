@@ -101,6 +101,8 @@ interface Run {
   shown: string | undefined;
   /** Characters right of the cursor the shown text replaces. */
   replaces: number;
+  /** Characters at the end of the shown text the cursor stays in front of after Tab. */
+  caretBack: number;
   reason: StopReason | undefined;
   consumed: number;
   total: number;
@@ -114,7 +116,7 @@ function runShaper(ctx: ShapingContext, chunks: readonly string[], opts: { shape
     if (shaper.push(chunk).stop) break;
   }
   const shown = postProcess(shaper.finish(), ctx, { recent: opts.recent });
-  return { shown: shown?.text, replaces: shown?.replaces ?? 0, reason: shaper.stopReason, consumed, total: chunks.length };
+  return { shown: shown?.text, replaces: shown?.replaces ?? 0, caretBack: shown?.caretBack ?? 0, reason: shaper.stopReason, consumed, total: chunks.length };
 }
 
 interface Row {
@@ -133,6 +135,8 @@ interface Row {
   replaces?: number;
   /** The cursor's line after Tab. */
   line?: string;
+  /** Characters at the end of what is shown that the cursor stays in front of after Tab; 0 when absent. */
+  caretBack?: number;
   /** Why the stream stopped (undefined: it ran to its end). */
   stop?: StopReason;
   /** The stop fired before the whole output was consumed (checked with 1-character chunks). */
@@ -713,6 +717,24 @@ const BRACKETS: Row[] = [
     shows: 'x > 0) {', replaces: 1, line: '  if (x > 0) {', stop: 'single-line', early: true, shape: 'single-line',
   },
   {
+    name: 'a line ending in `{` inside the call\'s brackets: closed, with the cursor left between the braces as the editor would',
+    lang: 'typescript', doc: 'function f(xhr: any) {\n  xhr.addEventListener(█)\n}\n',
+    out: 'type, () => {\n    go();\n  });\n',
+    shows: 'type, () => {}', caretBack: 1, line: '  xhr.addEventListener(type, () => {})', stop: 'single-line', early: true, shape: 'single-line',
+  },
+  {
+    name: 'a line ending in `(` inside brackets: closed, the cursor inside for the arguments',
+    lang: 'typescript', doc: 'foo(█);\n',
+    out: 'bar(\n',
+    shows: 'bar()', caretBack: 1, line: 'foo(bar());', stop: 'single-line',
+  },
+  {
+    name: 'brackets the line opens and fills are closed with the cursor after them',
+    lang: 'typescript', doc: 'foo(█);\n',
+    out: 'bar(1\n',
+    shows: 'bar(1)', line: 'foo(bar(1));', stop: 'single-line',
+  },
+  {
     name: 'a call chained after the `)`, before the `;` the line has: the `)` and `;` the line has end it',
     lang: 'typescript', doc: 'foo(█);\n',
     out: 'a).then(f);\n',
@@ -819,6 +841,7 @@ function check(row: Row): void {
     const r = runShaper(ctx, chunks, opts);
     assert.equal(r.shown ?? null, row.shows, `${label}: shown text`);
     assert.equal(r.replaces, row.replaces ?? 0, `${label}: characters replaced right of the cursor`);
+    assert.equal(r.caretBack, row.caretBack ?? 0, `${label}: where the cursor stays after Tab`);
     if (r.shown !== undefined) {
       const rest = cursor.lineSuffix.replace(/\r$/, '');
       // The editor shows an item over a range only if its diff with what the range covers is insertions only.

@@ -11,6 +11,8 @@ interface Entry {
   readonly completion: string;
   /** Characters right of the cursor the completion replaces. */
   readonly replaces?: number;
+  /** Characters at the completion's end the cursor stays in front of once accepted. */
+  readonly caretBack?: number;
 }
 
 export interface CacheHit {
@@ -20,6 +22,8 @@ export interface CacheHit {
   readonly typed: number;
   /** Characters right of the cursor `remaining` replaces; absent: none. */
   readonly replaces?: number;
+  /** Characters at the end of `remaining` the cursor stays in front of once accepted; absent: none. */
+  readonly caretBack?: number;
 }
 
 export class TypedThroughCache {
@@ -27,7 +31,7 @@ export class TypedThroughCache {
 
   constructor(private readonly perDocument = 64, private readonly documents = 32) {}
 
-  store(doc: string, prefix: string, suffix: string, completion: string, replaces = 0): void {
+  store(doc: string, prefix: string, suffix: string, completion: string, replaces = 0, caretBack?: number): void {
     if (completion.length === 0) return;
     let list = this.docs.get(doc);
     if (list) this.docs.delete(doc);
@@ -35,7 +39,7 @@ export class TypedThroughCache {
     this.docs.set(doc, list); // most recently used document last
     const dup = list.findIndex((e) => e.prefix.length === prefix.length && e.prefix === prefix && e.suffix === suffix);
     if (dup >= 0) list.splice(dup, 1);
-    list.push({ prefix, suffix, completion, replaces });
+    list.push({ prefix, suffix, completion, replaces, ...(caretBack ? { caretBack } : {}) });
     if (list.length > this.perDocument) list.shift();
     if (this.docs.size > this.documents) this.docs.delete(this.docs.keys().next().value as string);
   }
@@ -62,7 +66,7 @@ export class TypedThroughCache {
  * characters typed, perhaps over some of those it replaces. Cheap checks first: lengths, then the
  * typed part, then the long comparisons.
  */
-export function typedThrough(e: { prefix: string; suffix: string; completion: string; replaces?: number }, prefix: string, suffix: string): CacheHit | undefined {
+export function typedThrough(e: { prefix: string; suffix: string; completion: string; replaces?: number; caretBack?: number }, prefix: string, suffix: string): CacheHit | undefined {
   const typed = prefix.length - e.prefix.length;
   if (typed < 0 || typed >= e.completion.length) return undefined;
   const replaces = e.replaces ?? 0;
@@ -73,5 +77,6 @@ export function typedThrough(e: { prefix: string; suffix: string; completion: st
   // What is still replaced must still be written by what is left to show.
   if (replaces > 0 && !isSubsequence(e.suffix.slice(over, replaces), remaining)) return undefined;
   if (!prefix.startsWith(e.prefix) || !e.suffix.endsWith(suffix)) return undefined;
-  return replaces > over ? { remaining, typed, replaces: replaces - over } : { remaining, typed };
+  const caret = e.caretBack && e.caretBack < remaining.length ? { caretBack: e.caretBack } : {};
+  return replaces > over ? { remaining, typed, replaces: replaces - over, ...caret } : { remaining, typed, ...caret };
 }

@@ -57,6 +57,11 @@ export interface CompletionOutcome {
    * Absent: none, `text` is inserted at the cursor.
    */
   readonly replaces?: number;
+  /**
+   * Characters at the end of `text` the cursor stays in front of once accepted (the closers of a
+   * bracket the completion ends by opening: `() => {█}`). Absent: the cursor goes to the end.
+   */
+  readonly caretBack?: number;
   readonly source?: CompletionSource;
   /** Why nothing is shown, for logs and the CLI. */
   readonly reason?: string;
@@ -139,7 +144,7 @@ export class CompletionEngine {
     if (req.trigger === 'automatic') this.debounce.keystroke(t0);
 
     const hit = this.cache.lookup(req.document, cursor.prefix, cursor.suffix);
-    if (hit) return done({ text: hit.remaining, ...replacing(hit.replaces), source: 'cache' });
+    if (hit) return done({ text: hit.remaining, ...replacing(hit.replaces), ...caretIn(hit.remaining, hit.caretBack), source: 'cache' });
 
     const reused = await this.reuseInFlight(req);
     if (reused) return done(reused);
@@ -211,7 +216,8 @@ export class CompletionEngine {
       const text = outcome.text.slice(typed.length);
       // What it replaces right of the cursor must still be written by what is left of it.
       if (outcome.replaces && !isSubsequence(req.cursor.lineSuffix.slice(0, outcome.replaces), text)) return undefined;
-      return { ...outcome, text, source: 'inflight' };
+      const { caretBack, ...rest } = outcome;
+      return { ...rest, text, ...caretIn(text, caretBack), source: 'inflight' };
     }
     return undefined;
   }
@@ -278,12 +284,13 @@ export class CompletionEngine {
     }
     const shown = postProcess(shaper.finish(), { cursor, shape });
     const text = shown?.text;
-    if (shown) this.cache.store(req.document, cursor.prefix, cursor.suffix, shown.text, shown.replaces);
+    if (shown) this.cache.store(req.document, cursor.prefix, cursor.suffix, shown.text, shown.replaces, shown.caretBack);
     const end = this.now();
     if (metrics) this.observe(end - t0 - toRequest);
     return {
       text: text || undefined,
       ...replacing(shown?.replaces),
+      ...caretIn(text ?? '', shown?.caretBack),
       source: 'model',
       reason: text ? undefined : 'the model had nothing useful to add',
       route, shape, metrics, stopReason: shaper.stopReason,
@@ -351,6 +358,11 @@ export class CompletionEngine {
 /** The `replaces` field of an outcome: present only when something is replaced. */
 function replacing(n: number | undefined): { replaces?: number } {
   return n ? { replaces: n } : {};
+}
+
+/** The `caretBack` field of an outcome: present only when the cursor stays inside what `text` shows. */
+function caretIn(text: string, back: number | undefined): { caretBack?: number } {
+  return back && back < text.length ? { caretBack: back } : {};
 }
 
 function asModelError(e: unknown): ModelError {

@@ -20,6 +20,12 @@ import { analyzeCursor, CodeLexer, OPENER_FOR, type CursorAnalysis } from './sha
 export interface ShownCompletion {
   readonly text: string;
   readonly replaces: number;
+  /**
+   * Characters at the end of `text` the cursor stays in front of once it is accepted: the closers
+   * of a bracket or quote the completion ends by opening (`() => {` shown as `() => {}`, accepted
+   * with the cursor between the braces, as the editor's own auto-closing leaves it). Absent: none.
+   */
+  readonly caretBack?: number;
 }
 
 /** The cursor's line right of the cursor, without a carriage return. */

@@ -47,7 +47,14 @@ function finish(raw: string, ctx: ShapingContext, opts: PostProcessOptions, merg
   let replaces = merge ? replacedRest(text, cursor) : 0;
   if (replaces === undefined) return null;
   if (replaces === 0) text = removeSuffixOverlap(text, ctx);
-  if (ctx.shape === 'single-line') text = closeOpenedBrackets(text, ctx, replaces);
+  // A line ending in a bracket or quote it opened gets it closed with the cursor left inside, as
+  // the editor itself closes one typed there (`on(█)` → `on(type, () => {█})`).
+  let inside = '';
+  if (ctx.shape === 'single-line') {
+    const closed = closeOpenedBrackets(text, ctx, replaces);
+    inside = closesLastCharacter(text, closed.slice(text.length)) ? closed.slice(text.length) : '';
+    text = closed;
+  }
   ({ text, replaces } = asInsertion({ text, replaces }, cursor));
   text = dropLeadingBlankLines(text, cursor);
   text = normalizeIndentation(text, ctx);
@@ -60,7 +67,15 @@ function finish(raw: string, ctx: ShapingContext, opts: PostProcessOptions, merg
   // The prompt broke control tokens of the source with a joiner (neutralize.ts); a copy of one in
   // the answer goes into the file as the source had it, not with an invisible character inside.
   text = text.split(`<${ZERO_WIDTH_JOINER}`).join('<');
-  return { text: cursor.eol === '\r\n' ? text.replace(/\n/g, '\r\n') : text, replaces };
+  const caretBack = inside && text.endsWith(inside) ? { caretBack: inside.length } : {};
+  return { text: cursor.eol === '\r\n' ? text.replace(/\n/g, '\r\n') : text, replaces, ...caretBack };
+}
+
+/** Whether `closing` (added by closeOpenedBrackets) begins with the closer of the bracket or quote that ends `text`. */
+function closesLastCharacter(text: string, closing: string): boolean {
+  if (closing === '' || text === '') return false;
+  const last = text[text.length - 1];
+  return CLOSER_FOR[last] === closing[0] || (`'"\``.includes(last) && closing[0] === last);
 }
 
 /** The stream filter over the whole text at once, without caps (the stream applied the caller's). */

@@ -62,7 +62,13 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
         if (token.isCancellationRequested || !outcome.text) return undefined;
         // Over the closers it writes again (`a, b);` over `)`), so that Tab leaves the line it shows.
         const end = document.validatePosition(position.translate(0, outcome.replaces ?? 0));
-        return [new vscode.InlineCompletionItem(outcome.text, new vscode.Range(position, end))];
+        const range = new vscode.Range(position, end);
+        const back = outcome.caretBack ?? 0;
+        if (back === 0) return [new vscode.InlineCompletionItem(outcome.text, range)];
+        // `() => {}` accepted with the cursor between the braces, as the editor's own auto-closing leaves it.
+        const cut = outcome.text.length - back;
+        const snippet = new vscode.SnippetString().appendText(outcome.text.slice(0, cut)).appendTabstop(0).appendText(outcome.text.slice(cut));
+        return [new vscode.InlineCompletionItem(snippet, range)];
       } finally {
         sub.dispose();
       }
