@@ -179,6 +179,26 @@ describe('completion engine: request economy over the fake\'s log', () => {
     assert.match(layout()[1] ?? '', /code below the cursor's line changed: the cursor moved from line 2 to 1/);
   });
 
+  it('the debounce counts from the keystroke: time the editor took before calling is already waited', async () => {
+    let clock = 1000;
+    const waits: number[] = [];
+    const engine = new CompletionEngine({
+      session: () => service.sessionFor('gemma4:e4b'), context: NO_CONTEXT, redactor: REDACTOR, logger: new MemoryLogger(),
+      settings: { ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 300 },
+      now: () => clock,
+      sleep: async (ms) => { waits.push(ms); clock += ms; },
+    });
+    fake.reply({ response: 'a;' });
+    await engine.complete({ ...at('x'), typedAt: clock - 120 });
+    fake.reply({ response: 'b;' });
+    await engine.complete({ ...at('y'), typedAt: clock - 400 });
+    fake.reply({ response: 'c;' });
+    await engine.complete({ ...at('z') });
+    fake.reply({ response: 'd;' });
+    await engine.complete({ ...at('w'), typedAt: clock + 50 });
+    assert.deepEqual(waits, [180, 300, 300], 'called 120 ms late: waits 180; 400 ms late: no wait; unknown or implausible time: the whole debounce');
+  });
+
   it('a line that ends by opening a block inside brackets keeps the cursor between the braces, also when typed through', async () => {
     const engine = engineFor(service);
     const doc = 'function f(xhr: any) {\n  xhr.on()\n}\n';

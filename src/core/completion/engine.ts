@@ -44,6 +44,12 @@ export interface CompletionRequest {
   readonly prefixFirstLine?: number;
   readonly trigger: 'automatic' | 'manual';
   readonly signal?: AbortSignal;
+  /**
+   * When the edit that led to this request happened, on the engine's clock (`now`). The editor
+   * calls the provider some time after the keystroke; the debounce counts from the keystroke, so
+   * the request leaves a debounce after the user's last key, not after the editor's call.
+   */
+  readonly typedAt?: number;
 }
 
 export type CompletionSource = 'cache' | 'inflight' | 'model';
@@ -141,7 +147,9 @@ export class CompletionEngine {
 
     const gate = shouldComplete(cursor);
     if (!gate.ok) return done({ reason: gate.reason });
-    if (req.trigger === 'automatic') this.debounce.keystroke(t0);
+    // The keystroke's own time, unless the editor's is unknown or implausible (another clock, the future).
+    const typedAt = req.typedAt !== undefined && req.typedAt <= t0 && t0 - req.typedAt < 10_000 ? req.typedAt : t0;
+    if (req.trigger === 'automatic') this.debounce.keystroke(typedAt);
 
     const hit = this.cache.lookup(req.document, cursor.prefix, cursor.suffix);
     if (hit) return done({ text: hit.remaining, ...replacing(hit.replaces), ...caretIn(hit.remaining, hit.caretBack), source: 'cache' });
@@ -152,11 +160,13 @@ export class CompletionEngine {
     this.inflight?.controller.abort();
     this.inflight = undefined;
 
-    // The wait actually used; the estimate moves on with later keystrokes and latencies.
+    // The wait actually used; the estimate moves on with later keystrokes and latencies. It counts
+    // from the keystroke: what the editor and the steps above took is already waited.
     const debounceMs = req.trigger === 'automatic' ? this.debounce.delayMs : 0;
-    if (debounceMs > 0) {
+    const waitMs = Math.max(0, debounceMs - (this.now() - typedAt));
+    if (waitMs > 0) {
       try {
-        await this.sleep(debounceMs, req.signal);
+        await this.sleep(waitMs, req.signal);
       } catch {
         return done({ reason: 'cancelled while waiting (the user kept typing)' });
       }

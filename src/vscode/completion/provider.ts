@@ -17,6 +17,8 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
     private readonly runtime: ModelRuntime,
     private readonly logger: Logger,
     private readonly gate: DocumentGate,
+    /** When the document's current version was typed (EditTimes), for the debounce; undefined: unknown. */
+    private readonly typedAt: (document: vscode.TextDocument) => number | undefined = () => undefined,
   ) {}
 
   /** Documents whose refusal was logged already (once each, not per keystroke). */
@@ -49,12 +51,13 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
       }
       if (token.isCancellationRequested) return undefined;
 
+      const typedAt = this.typedAt(document);
       const { cursor, prefixFirstLine } = cursorSlice(document, position, indentUnitFor(document));
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
       try {
         const outcome = await this.engine().complete({
-          document: document.uri.toString(), cursor, prefixFirstLine, trigger: manual ? 'manual' : 'automatic', signal: controller.signal,
+          document: document.uri.toString(), cursor, prefixFirstLine, trigger: manual ? 'manual' : 'automatic', signal: controller.signal, typedAt,
         });
         if (outcome.source === 'model' || outcome.reason) {
           this.logger.trace(`completion ${document.uri.path.split('/').pop()}:${position.line + 1}:${position.character + 1} ${outcome.source ?? '-'} ${outcome.text ? `${outcome.text.length} chars` : `none (${outcome.reason})`}${outcome.stopReason ? ` stop=${outcome.stopReason}` : ''} ${Math.round(outcome.timings?.total ?? 0)}ms`);

@@ -9,6 +9,7 @@ import type { ModelRuntime } from '../runtime';
 import type { CompletionStatus } from '../statusBar';
 import { HearthInlineCompletionProvider } from './provider';
 import { DocumentGate } from './documentGate';
+import { EditTimes } from './editTimes';
 import type { Redactor } from '../../core/privacy/redactor';
 import type { PrivacyGate } from '../../node/privacy/gate';
 
@@ -47,7 +48,9 @@ export function registerInlineCompletions(
   build();
 
   const gate = new DocumentGate(indexGate);
-  const provider = new HearthInlineCompletionProvider(() => engine, runtime, logger, gate);
+  const edits = new EditTimes();
+  context.subscriptions.push(edits);
+  const provider = new HearthInlineCompletionProvider(() => engine, runtime, logger, gate, (d) => edits.typedAt(d));
   provider.paused = context.globalState.get<boolean>(PAUSED_KEY, false);
   void vscode.commands.executeCommand('setContext', CONTEXT_PAUSED, provider.paused);
 
