@@ -308,7 +308,8 @@ async function indexCommand(repo: string, json: boolean, io: CliIO): Promise<num
  */
 async function editorContext(service: IndexService, repo: string, open: readonly string[], io: CliIO): Promise<EditorContextProvider> {
   const estimator = new TokenEstimator();
-  const provider = EditorContextProvider.create(service.index, { estimate: (t) => estimator.estimate(t), snippet: (d) => service.snippet(d) });
+  // No time budget: a terminal is not a keystroke path, and the same question gets the same answer.
+  const provider = EditorContextProvider.create(service.index, { estimate: (t) => estimator.estimate(t), snippet: (d) => service.snippet(d), timeBudgetMs: Infinity });
   const docs: OpenDocument[] = [];
   for (const file of open) {
     const path = relative(repo, resolve(file)).split(sep).join('/');

@@ -199,6 +199,17 @@ describe('completion engine: request economy over the fake\'s log', () => {
     assert.deepEqual(waits, [180, 300, 300], 'called 120 ms late: waits 180; 400 ms late: no wait; unknown or implausible time: the whole debounce');
   });
 
+  it('repository context that does not come within its wait is left out, and the request still leaves', async () => {
+    const logger = new MemoryLogger();
+    const never = { contextFor: () => new Promise<never>(() => undefined) };
+    const engine = new CompletionEngine({ session: () => service.sessionFor('gemma4:e4b'), context: never, redactor: REDACTOR, logger, settings: { ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 0 } });
+    fake.reply({ response: 'a + b;' });
+    const o = await engine.complete(at(''));
+    assert.equal(o.text, 'a + b;');
+    assert.deepEqual(o.contextItems, []);
+    assert.ok(logger.lines.some((l) => /repository context took over 150 ms; sent without it/.test(l)));
+  });
+
   it('a line that ends by opening a block inside brackets keeps the cursor between the braces, also when typed through', async () => {
     const engine = engineFor(service);
     const doc = 'function f(xhr: any) {\n  xhr.on()\n}\n';

@@ -138,6 +138,31 @@ describe('IndexContextProvider', () => {
     assert.equal(p.changeReason(), 'a file of the index changed (lib/strings.ts)');
   });
 
+  it('choosing a scope\'s context stops at its time budget and keeps what it reached', () => {
+    const idx = sample();
+    let clock = 0;
+    let reads = 0;
+    const slow = new IndexContextProvider(idx, {
+      estimate: est,
+      timeBudgetMs: 20,
+      now: () => clock,
+      snippet: (d) => {
+        reads++;
+        clock += 30; // a slow disk
+        const lines = (texts.get(d.path) ?? '').split('\n');
+        return snippetOf(d, lines.length, (from, to) => lines.slice(from, to + 1).join('\n'));
+      },
+    });
+    const cursor = cursorFromText(USE, 3, 9, 'src/use.ts');
+    const got = slow.assemble(cursor, 1000);
+    assert.equal(reads, 1, 'one read starts within 20 ms, and at 30 ms a read no other starts');
+    assert.equal(got.length, 1);
+    assert.match(slow.changeReason() ?? '', /within the 20 ms time budget/);
+    assert.equal(slow.assemble(cursor, 1000), got, 'kept for the scope like any other choice');
+    const all = provider(idx).assemble(cursor, 1000);
+    assert.ok(all.length > got.length, `without a slow disk: ${all.length} snippets`);
+  });
+
   it('skips definitions whose text is already in the prompt window', () => {
     const idx = sample();
     const p = provider(idx);

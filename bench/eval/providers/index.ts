@@ -51,7 +51,8 @@ async function createIndexProvider(packageRoot: string, files: readonly string[]
     return all.find((d) => d.startLine === def.startLine && d.name === def.name);
   };
   const estimator = new TokenEstimator();
-  const provider = new IndexContextProvider(index, { estimate: (t) => estimator.estimate(t), snippet });
+  // No time budget: the metric judges what is chosen, the same on every run.
+  const provider = new IndexContextProvider(index, { estimate: (t) => estimator.estimate(t), snippet, timeBudgetMs: Infinity });
   const refresh = async (cursor: CursorContext) => {
     const language = languageForPath(cursor.path);
     if (!language) return;

@@ -114,6 +114,20 @@ interface InFlight {
 /** Characters beyond each window that are scanned for credentials with it (a private key is 1.7-3.3 KB). */
 const REDACTION_MARGIN = 4096;
 
+/** Longest wait for repository context on the keystroke path; past it the request goes without. */
+const CONTEXT_WAIT_MS = 150;
+const TOO_LATE = Symbol('too late');
+
+/** `p`, or TOO_LATE when it has not settled within `ms`. */
+async function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | typeof TOO_LATE> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([p, new Promise<typeof TOO_LATE>((resolve) => { timer = setTimeout(() => resolve(TOO_LATE), ms); })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** How long a generation nobody waits for anymore may live, in case the next keystroke can use it. */
 const ABANDON_GRACE_MS = 150;
 const LATENCY_WINDOW = 9;
@@ -249,7 +263,9 @@ export class CompletionEngine {
 
     let snippets: readonly ContextSnippet[] = [];
     try {
-      snippets = await this.deps.context.contextFor(cursor, settings.contextTokens, signal);
+      const late = await withDeadline(this.deps.context.contextFor(cursor, settings.contextTokens, signal), CONTEXT_WAIT_MS);
+      if (late === TOO_LATE) logger.debug(`completion: repository context took over ${CONTEXT_WAIT_MS} ms; sent without it`);
+      else snippets = late;
     } catch (e) {
       if (!isSilent(e)) logger.warn(`completion: repository context failed: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -43,7 +43,16 @@ export interface IndexContextOptions {
   readonly estimate: (text: string) => number;
   /** A definition with its prompt-ready text, cut on demand by the caller; undefined if unreadable. */
   readonly snippet: (def: LocatedDefinition) => IndexedDefinition | undefined;
+  /**
+   * Milliseconds choosing the context of a scope may take (it reads definitions from disk); what is
+   * chosen by then is used, and kept for the scope like any other choice. Default CONTEXT_TIME_BUDGET_MS.
+   */
+  readonly timeBudgetMs?: number;
+  readonly now?: () => number;
 }
+
+/** How long choosing a scope's context may take on the keystroke path. */
+export const CONTEXT_TIME_BUDGET_MS = 40;
 
 export interface CursorScope {
   /** Names the scope: the same key means the same context. */
@@ -67,7 +76,11 @@ export class IndexContextProvider implements ContextProvider {
   private readonly memo = new Map<string, Memo>();
   private lastChange: string | undefined;
 
-  constructor(private readonly index: RepoIndex, private readonly opts: IndexContextOptions) {}
+  private readonly now: () => number;
+
+  constructor(private readonly index: RepoIndex, private readonly opts: IndexContextOptions) {
+    this.now = opts.now ?? (() => performance.now());
+  }
 
   async contextFor(cursor: CursorContext, budgetTokens: number): Promise<readonly ContextSnippet[]> {
     return this.assemble(cursor, budgetTokens);
@@ -104,7 +117,9 @@ export class IndexContextProvider implements ContextProvider {
         : others === undefined ? 'many files of the index changed'
         : `${others.length === 1 ? 'a file' : `${others.length} files`} of the index changed (${others.slice(0, 3).join(', ')})`;
     }
-    const snippets = index.fileCount === 0 ? NONE : this.compute(cursor, scope, index.file(cursor.path)?.imports ?? [], budgetTokens);
+    const deadline = this.now() + (this.opts.timeBudgetMs ?? CONTEXT_TIME_BUDGET_MS);
+    const snippets = index.fileCount === 0 ? NONE : this.compute(cursor, scope, index.file(cursor.path)?.imports ?? [], budgetTokens, deadline);
+    if (this.now() > deadline) reason += `; chosen within the ${this.opts.timeBudgetMs ?? CONTEXT_TIME_BUDGET_MS} ms time budget, from what it had reached`;
     if (this.memo.size >= MEMO_SIZE) this.memo.delete(this.memo.keys().next().value as string);
     this.memo.set(scope.key, { revision: index.revision, budget: budgetTokens, snippets, ...(index.inBatch ? { inBatch: index.batch } : {}) });
     this.lastChange = reason;
@@ -165,7 +180,7 @@ export class IndexContextProvider implements ContextProvider {
     }
   }
 
-  private compute(cursor: CursorContext, { line, from, to }: CursorScope, imports: readonly ImportSpec[], budget: number): ContextSnippet[] {
+  private compute(cursor: CursorContext, { line, from, to }: CursorScope, imports: readonly ImportSpec[], budget: number, deadline: number): ContextSnippet[] {
     const uses = new Map<string, number>();
     const read = scopeReader(cursor, line);
     for (const m of read(from, to).matchAll(IDENT)) uses.set(m[0], (uses.get(m[0]) ?? 0) + 1);
@@ -192,6 +207,7 @@ export class IndexContextProvider implements ContextProvider {
       }
     }
     for (const [name, count] of uses) {
+      if (this.now() > deadline) break;
       if (NOISE.has(name) || name.length < 2) continue;
       const defs = this.index.definitionsNamed(name).filter((d) => d.path !== cursor.path);
       if (defs.length === 0) continue;
@@ -239,6 +255,8 @@ export class IndexContextProvider implements ContextProvider {
       // Nothing fits in what is left (a snippet costs its header and a line at least): stop
       // rather than cut thousands of candidates that cannot be packed.
       if (budget - used < MIN_SNIPPET_TOKENS) break;
+      // Out of time: what is chosen so far is the context (reading definitions is the slow part).
+      if (this.now() > deadline) break;
       const id = `${located.path}:${located.startLine}:${located.name}`;
       if (seen.has(id)) continue;
       seen.add(id);
