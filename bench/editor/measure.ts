@@ -52,6 +52,8 @@ export interface PauseFigures {
   readonly action: PauseRecord['action'];
   /** Ghost text visible at some time in the pause (before the next key). */
   readonly ghostShown: boolean;
+  /** The file's next line already stood below the cursor at this line end: no ghost text is right. */
+  readonly nothingToAdd: boolean;
   /** Already on screen when the pause began (kept from before, e.g. while typing through). */
   readonly ghostKept: boolean;
   readonly keyToGhostMs?: number;
@@ -84,6 +86,12 @@ export interface EditorFigures {
   readonly summary: {
     readonly pauses: number;
     readonly pausesWithGhost: number;
+    /** Pauses where the file's continuation is not yet in the document, and those of them that showed ghost text. */
+    readonly pausesToFill: number;
+    readonly pausesFilled: number;
+    /** Pauses at a line end whose next line the editor already put below the cursor, and those of them with no ghost text or the right one. */
+    readonly pausesNothingToAdd: number;
+    readonly pausesNothingToAddQuiet: number;
     readonly keyToGhostP50?: number;
     /** Over the pauses whose ghost text appeared in the pause (not kept from before). */
     readonly boundP50: number;
@@ -228,9 +236,10 @@ export function measure(input: MeasureInput): EditorFigures {
     return {
       index: pause.index,
       where: `${pause.line}:${pause.column}`,
-      kind: [pause.after === 'chunk' ? '' : `after ${pause.after}`, pause.insideBrackets ? 'in brackets' : '', pause.atLineEnd ? 'line end' : ''].filter(Boolean).join(', ') || 'word',
+      kind: [pause.after === 'chunk' ? '' : `after ${pause.after}`, pause.insideBrackets ? 'in brackets' : '', pause.atLineEnd ? 'line end' : '', pause.nothingToAdd ? 'next line already below' : ''].filter(Boolean).join(', ') || 'word',
       action: pause.action,
       ghostShown: shown,
+      nothingToAdd: pause.nothingToAdd,
       ghostKept: kept,
       keyToGhostMs: kept ? 0 : firstShown && firstShown.at - pause.lastKeyAt,
       keyToWireMs: first && first.receivedAt - pause.lastKeyAt,
@@ -276,6 +285,10 @@ export function measure(input: MeasureInput): EditorFigures {
     summary: {
       pauses: pauses.length,
       pausesWithGhost: pauses.filter((p) => p.ghostShown).length,
+      pausesToFill: pauses.filter((p) => !p.nothingToAdd).length,
+      pausesFilled: pauses.filter((p) => !p.nothingToAdd && p.ghostShown).length,
+      pausesNothingToAdd: pauses.filter((p) => p.nothingToAdd).length,
+      pausesNothingToAddQuiet: pauses.filter((p) => p.nothingToAdd && (!p.ghostShown || p.ghostVerdict === 'matches')).length,
       keyToGhostP50: fresh.length ? percentile(fresh.map((p) => p.keyToGhostMs!), 50) : undefined,
       boundP50: percentile(fresh.map((p) => p.boundMs), 50),
       freshGhosts: fresh.length,

@@ -65,6 +65,12 @@ export interface PauseRecord {
   /** Text after the cursor on the line is only closers VS Code inserted: the cursor is inside brackets. */
   readonly insideBrackets: boolean;
   readonly atLineEnd: boolean;
+  /**
+   * At a line's end, the file's next line already stands below the cursor (the editor closed the
+   * block: `});` under the line): the file's continuation is in the document, so the right ghost
+   * text is none.
+   */
+  readonly nothingToAdd: boolean;
   /** Bench time of the pause's last key, and when the pause ended (the next key). */
   readonly lastKeyAt: number;
   endAt: number;
@@ -253,6 +259,7 @@ export class ScriptedPerson {
       index: this.record.pauses.length, p: this.p, line, column: column + 1, after,
       insideBrackets: rest !== '' && /^[)\]}'"`;,]+$/.test(rest),
       atLineEnd: intendedRest === '',
+      nothingToAdd: intendedRest === '' && nextLineStands(s0.lines[s0.line + 1]?.text, this.script.line(line + 1)),
       lastKeyAt, endAt: 0, ghost: '', lineWithGhost: '', ghostVerdict: 'none', suggestWidget: false, indexingAtEnd: false, action: 'type',
     };
     this.record.pauses.push(pause);
@@ -453,4 +460,10 @@ export function pendingClosers(tail: string, rest: string): boolean {
     i++;
   }
   return true;
+}
+
+/** Whether the document's line below the cursor is already the file's next line (a non-blank one). */
+function nextLineStands(docLine: string | undefined, fileLine: string | undefined): boolean {
+  const d = (docLine ?? '').replace(/\s+$/, '');
+  return d.trim() !== '' && d === (fileLine ?? '').replace(/\s+$/, '');
 }
