@@ -210,6 +210,26 @@ describe('completion engine: request economy over the fake\'s log', () => {
     assert.ok(logger.lines.some((l) => /repository context took over 150 ms; sent without it/.test(l)));
   });
 
+  it('the windows are cut the same way while the session\'s token estimate learns from each reply', async () => {
+    const engine = engineFor(service);
+    const body = Array.from({ length: 3000 }, (_, i) => `  const value${i} = compute(${i}, "${'x'.repeat(i % 17)}");`).join('\n');
+    const doc = (typed: string) => `function main() {\n${body}\n  ${typed}\n${body}\n}\n`;
+    const prompts: string[] = [];
+    for (const typed of ['r', 're', 'res', 'resu']) {
+      fake.reply({ response: 'lt;' });
+      const text = doc(typed);
+      await engine.complete({ document: 'file:///big.ts', cursor: cursorFromText(text, 3001, 2 + typed.length, 'big.ts'), trigger: 'automatic' });
+      prompts.push(String(generates(fake).at(-1)?.body.prompt));
+    }
+    assert.equal(prompts.length, 4);
+    const starts = prompts.map((p) => p.slice(p.indexOf('<before>\n'), p.indexOf('<before>\n') + 80));
+    const afters = prompts.map((p) => p.slice(p.indexOf('<after>'), p.indexOf('</after>')));
+    for (let i = 1; i < 4; i++) {
+      assert.equal(starts[i], starts[0], `request ${i + 1}: the window before the cursor starts where it did`);
+      assert.equal(afters[i], afters[0], `request ${i + 1}: the code below is cut where it was`);
+    }
+  });
+
   it('a line that ends by opening a block inside brackets keeps the cursor between the braces, also when typed through', async () => {
     const engine = engineFor(service);
     const doc = 'function f(xhr: any) {\n  xhr.on()\n}\n';

@@ -5,6 +5,7 @@ import { isSilent, ModelError } from '../errors';
 import type { Logger } from '../log';
 import type { RequestMetrics } from '../model/metrics';
 import type { ModelSession } from '../model/session';
+import { TokenEstimator } from '../model/tokens';
 import { redact, redactAroundCursor, type Redactor } from '../privacy/redactor';
 import { buildCompletionPrompt, chooseRoute, renderContextSection, type CompletionRoute } from '../prompt/completionPrompt';
 import { cutWindows, suffixParts } from '../prompt/windows';
@@ -113,6 +114,13 @@ interface InFlight {
 
 /** Characters beyond each window that are scanned for credentials with it (a private key is 1.7-3.3 KB). */
 const REDACTION_MARGIN = 4096;
+
+/**
+ * Token estimate the windows are cut by: fixed (never calibrated), so the same text is always cut
+ * the same way. The session's calibrated estimate still decides whether the prompt fits.
+ */
+const LAYOUT_ESTIMATOR = new TokenEstimator();
+const layoutTokens = (text: string) => LAYOUT_ESTIMATOR.estimate(text);
 
 /** Longest wait for repository context on the keystroke path; past it the request goes without. */
 const CONTEXT_WAIT_MS = 150;
@@ -259,7 +267,6 @@ export class CompletionEngine {
     }
     const shape = decideShape(cursor);
     const route = chooseRoute(session.description);
-    const estimate = (t: string) => session.budget.estimate(t);
 
     let snippets: readonly ContextSnippet[] = [];
     try {
@@ -269,7 +276,9 @@ export class CompletionEngine {
     } catch (e) {
       if (!isSilent(e)) logger.warn(`completion: repository context failed: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const windows = cutWindows({ prefix: cursor.prefix, suffix: cursor.suffix, prefixFirstLine: req.prefixFirstLine, prefixBudget: settings.prefixTokens, suffixBudget: settings.suffixTokens, estimate });
+    // Cut with a measure that never changes: the session's estimator is calibrated by every reply,
+    // and windows cut with it would move by a line or an anchor between keystrokes.
+    const windows = cutWindows({ prefix: cursor.prefix, suffix: cursor.suffix, prefixFirstLine: req.prefixFirstLine, prefixBudget: settings.prefixTokens, suffixBudget: settings.suffixTokens, estimate: layoutTokens });
     let redacted: Awaited<ReturnType<CompletionEngine['redact']>>;
     try {
       redacted = await this.redact(cursor, windows.prefix, windows.suffix, snippets);
