@@ -15,7 +15,7 @@ import { assertProvisioned, ensureVsix, startEditor, waitUntil, type EditorSessi
 import { EditorProbe } from './editor/page';
 import { ScriptedPerson, PAUSE_MS } from './editor/person';
 import { copyRepo, ensureRepo, REPO_ROOT, RXJS, treeSize } from './editor/repo';
-import { AJAX_ERROR_EVENT, EditorScript, type Reply, TRUE_REPLY_SHARE } from './editor/script';
+import { AJAX_ERROR_EVENT, EditorScript, type Reply, TRUE_REPLY_SHARE, type TypingTarget } from './editor/script';
 import { type EditorFigures, isCompletionRequest, measure } from './editor/measure';
 import { renderReport } from './editor/report';
 import { withTraceLogging } from './editor/traceLog';
@@ -31,14 +31,14 @@ export interface EditorTypingResult {
   readonly jsonPath: string;
 }
 
-export async function benchEditorTyping(opts: { seed?: number } = {}): Promise<EditorTypingResult> {
+export async function benchEditorTyping(opts: { seed?: number; target?: TypingTarget } = {}): Promise<EditorTypingResult> {
   const seed = opts.seed ?? 1;
   const wall0 = performance.now();
   assertProvisioned();
   const vsix = ensureVsix();
   const repoDir = ensureRepo(RXJS);
   const size = treeSize(repoDir);
-  const target = AJAX_ERROR_EVENT;
+  const target = opts.target ?? AJAX_ERROR_EVENT;
   const original = readFileSync(join(repoDir, target.path), 'utf8');
   const script = new EditorScript(original, target, seed);
   const prepared = performance.now();
@@ -112,11 +112,13 @@ export async function benchEditorTyping(opts: { seed?: number } = {}): Promise<E
     const report = renderReport(figures, { title, lines, finalFileOk, finalFileDiff: diff });
 
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const jsonPath = join(ARTIFACTS, 'editor-typing.json');
-    const hearthCopy = join(ARTIFACTS, 'editor-typing-Hearth.log');
+    // The CI slice keeps its own files, beside a full run's.
+    const stem = target === AJAX_ERROR_EVENT ? 'editor-typing' : 'editor-typing-slice';
+    const jsonPath = join(ARTIFACTS, `${stem}.json`);
+    const hearthCopy = join(ARTIFACTS, `${stem}-Hearth.log`);
     if (logs.hearth) copyFileSync(logs.hearth, hearthCopy);
-    if (logs.exthost) copyFileSync(logs.exthost, join(ARTIFACTS, 'editor-typing-exthost.log'));
-    const promptsPath = join(ARTIFACTS, 'editor-typing-requests.json');
+    if (logs.exthost) copyFileSync(logs.exthost, join(ARTIFACTS, `${stem}-exthost.log`));
+    const promptsPath = join(ARTIFACTS, `${stem}-requests.json`);
     writeFileSync(promptsPath, JSON.stringify(fake.requests.filter(isCompletionRequest).map((r) => ({
       id: r.id, receivedAt: r.receivedAt, firstByteAt: r.firstByteAt, endedAt: r.endedAt, clientClosedAt: r.clientClosedAt,
       promptTokens: r.promptTokens, cachedTokens: r.cachedTokens, evalCount: r.evalCount, reply: replies.get(r.id), prompt: r.body.prompt, options: r.body.options,

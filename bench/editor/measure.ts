@@ -184,7 +184,11 @@ export function measure(input: MeasureInput): EditorFigures {
 
   const positionOf = new Map(generates.map((r) => [r.id, script.positionOf(r.body.prompt as string)]));
   const firstRequestId = generates[0]?.id;
-  const firstAfterIndex = indexDone === undefined ? undefined : generates.find((r) => r.receivedAt > indexDone)?.id;
+  // The one change the end of the build brings: the first request after it whose context section
+  // differs from the request before (its context may have been chosen while the build ran, so the
+  // change can come a request or two after the build's end).
+  const firstAfterIndex = indexDone === undefined ? undefined : generates.find((r, i) =>
+    r.receivedAt > indexDone && i > 0 && contextSection(r.body.prompt as string) !== contextSection(generates[i - 1].body.prompt as string))?.id;
   const requests: RequestFigures[] = generates.map((r, i) => {
     const prompt = r.body.prompt as string;
     const prev = i > 0 ? (generates[i - 1].body.prompt as string) : undefined;
@@ -365,6 +369,13 @@ function sectionAt(prompt: string, at: number): PromptSection {
   if (beforeHeader >= 0 && at < beforeHeader) return 'after';
   if (model < 0 || at < model) return 'before';
   return 'seed';
+}
+
+/** The repository-context section of a Gemma prompt: from the user turn to the code below the cursor. */
+function contextSection(prompt: string): string {
+  const user = prompt.indexOf('<|turn>user\n');
+  const after = prompt.indexOf('<after>\n');
+  return user < 0 || after < 0 ? '' : prompt.slice(user, prompt.lastIndexOf('\n\n', after));
 }
 
 function sectionText(prompt: string, open: string, close: string): string {

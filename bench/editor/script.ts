@@ -21,6 +21,13 @@ export interface TypingTarget {
  */
 export const AJAX_ERROR_EVENT: TypingTarget = { path: 'src/internal/ajax/ajax.ts', firstLine: 415, lastLine: 421 };
 
+/**
+ * The first three lines of AJAX_ERROR_EVENT, for the short slice of the benchmark CI runs: a call's
+ * arguments inside auto-closed brackets, a block opened at a line end inside a call, and a line
+ * typed in the block the editor opened.
+ */
+export const AJAX_ERROR_EVENT_SHORT: TypingTarget = { path: 'src/internal/ajax/ajax.ts', firstLine: 415, lastLine: 417 };
+
 /** Share of requests the fake model answers with the file's true continuation. */
 export const TRUE_REPLY_SHARE = 0.8;
 /** Share of mid-line true answers that go on to the next line too. */
