@@ -13,6 +13,7 @@ import { languageForPath } from '../treesitter/languages';
 import { ParsePool } from './parsePool';
 import { SpanReader } from './spanReader';
 import { TagsCache } from './tagsCache';
+import { forEachSliced } from './slices';
 import { examinePath, walkWorkspace, type WalkedFile, type WalkMode } from './walk';
 import { isSecretPath } from '../../core/privacy/secretPaths';
 import { GitRunner } from '../git/gitRunner';
@@ -103,31 +104,34 @@ export class IndexService {
     const { files, skipped, mode } = await walkWorkspace({ root: this.opts.root, maxFileBytes: MAX_INDEXED_BYTES, signal, knownText: known, git: this.git ?? null });
     this.walkMode = mode;
     const present = new Set(files.map((f) => f.path));
-    for (const p of [...this.index.paths()]) if (!present.has(p)) this.removeFile(p);
+    await forEachSliced([...this.index.paths()], undefined, (p) => { if (!present.has(p)) this.removeFile(p); });
     const toParse: WalkedFile[] = [];
-    let cacheHits = 0;
+    const hits: Array<[string, Entry]> = [];
     let bytes = 0;
     for (const f of files) {
       bytes += f.size;
       const c = cached.get(f.path);
-      if (c && c.size === f.size && c.mtimeMs === f.mtimeMs && c.tags.language === f.language) {
-        this.accept(f.path, c);
-        cacheHits++;
-      } else {
-        toParse.push(f);
-      }
+      if (c && c.size === f.size && c.mtimeMs === f.mtimeMs && c.tags.language === f.language) hits.push([f.path, c]);
+      else toParse.push(f);
     }
-    let done = cacheHits;
+    let done = 0;
+    const progress = () => { if (++done % 64 === 0) this.opts.onProgress?.(done, files.length); };
     this.opts.onProgress?.(done, files.length);
-    let errors = 0;
-    if (toParse.length > 0) {
-      const r = await this.pool.parseFiles(toParse, (file, result) => {
-        done++;
-        if (done % 64 === 0) this.opts.onProgress?.(done, files.length);
+    // The workers start on what changed while the cached files are taken in, a slice at a time.
+    const parsing = toParse.length > 0
+      ? this.pool.parseFiles(toParse, (file, result) => {
+        progress();
         if (result.tags) this.accept(file.path, { size: file.size, mtimeMs: file.mtimeMs, tags: result.tags });
-      }, signal);
-      errors = r.errors;
-    }
+      }, signal)
+      : undefined;
+    // Awaited below; until then a failure must not count as unhandled.
+    parsing?.catch(() => undefined);
+    await forEachSliced(hits, signal, ([path, entry]) => {
+      this.accept(path, entry);
+      progress();
+    });
+    const cacheHits = hits.length;
+    const errors = parsing ? (await parsing).errors : 0;
     this.opts.onProgress?.(files.length, files.length);
     if (this.cache && !signal?.aborted) await this.cache.save(this.meta).catch((e) => this.opts.logger.warn(`Index cache not saved: ${String(e)}`));
     const ms = performance.now() - t0;

@@ -14,6 +14,7 @@ import { looksBinary } from '../fs/readText';
 import { languageForPath } from '../treesitter/languages';
 import { isSecretPath } from '../../core/privacy/secretPaths';
 import { isInside } from '../fs/paths';
+import { forEachSliced } from './slices';
 
 export interface WalkedFile {
   /** Relative to the root, forward slashes. */
@@ -59,14 +60,6 @@ export interface WalkOptions {
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 const DEFAULT_GIT_TIMEOUT_MS = 20_000;
 
-/**
- * File-system calls are synchronous, in slices of at most this many ms between which the event
- * loop runs: on 10,000 files, lstat + reading the first 8 KB took 53 + 41 ms synchronously but
- * 400 + 130 ms through the promise API (a thread-pool round trip per call), and a warm start has
- * to stay under a second.
- */
-const SLICE_MS = 8;
-
 /** Never indexed, tracked or not. */
 const ALWAYS_SKIPPED_DIRS: ReadonlySet<string> = new Set(['.git', 'node_modules', '.hg', '.svn']);
 /** Dependency and build output: skipped unless git tracks the files (someone chose to commit them). */
@@ -97,10 +90,14 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
   filter.listed = new Set(candidates);
 
   const files: WalkedFile[] = [];
+  // File-system calls are synchronous, in slices (slices.ts): on 10,000 files, lstat + reading the
+  // first 8 KB took 53 + 41 ms synchronously but 400 + 130 ms through the promise API (a
+  // thread-pool round trip per call), and a warm start has to stay under a second.
   await forEachSliced(candidates, signal, (path) => {
     const f = filter.examine(path);
     if (f) files.push(f);
   });
+  signal?.throwIfAborted();
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, skipped: filter.skipped, mode: listed ? 'git' : 'plain' };
 }
@@ -296,18 +293,6 @@ async function walkTree(root: string, filter: FileFilter, signal: AbortSignal | 
       }
     }
   });
+  signal?.throwIfAborted();
   return files;
-}
-
-/** Runs `fn` synchronously over `items` (which may grow meanwhile), yielding to the event loop every SLICE_MS. */
-async function forEachSliced<T>(items: readonly T[], signal: AbortSignal | undefined, fn: (item: T) => void): Promise<void> {
-  let sliceStart = performance.now();
-  for (let i = 0; i < items.length; i++) {
-    fn(items[i]);
-    if (performance.now() - sliceStart >= SLICE_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      signal?.throwIfAborted();
-      sliceStart = performance.now();
-    }
-  }
 }
