@@ -19,6 +19,7 @@ export interface HearthConfig {
   /** Language id → enabled; "*" is the default for languages not listed. */
   readonly completionLanguages: Readonly<Record<string, boolean>>;
   readonly completionContextTokens: number;
+  readonly completionWarmup: boolean;
 }
 
 export type Feature = 'completion' | 'review' | 'tests';
@@ -87,6 +88,10 @@ export const SETTINGS = {
     key: 'hearth.completion.languages', type: 'object',
     default: { '*': true, plaintext: false, markdown: false, scminput: false } as Record<string, boolean>,
     markdownDescription: 'Inline completions per language id; `"*"` applies to languages not listed. Example: `{"*": true, "markdown": false}`.',
+  },
+  completionWarmup: {
+    key: 'hearth.completion.warmup', type: 'boolean', default: true,
+    markdownDescription: 'When the cursor comes to rest in a new place (a file opened, a click elsewhere), send the prompt a completion there would use for the server to prefill, so the first ghost text there comes as fast as the rest. One short request at low priority; turn off to save GPU time.',
   },
   completionContextTokens: {
     key: 'hearth.completion.contextTokens', type: 'integer', default: 2048,
@@ -210,6 +215,7 @@ export function readConfig(
     completionEnabled: bool(SETTINGS.completionEnabled),
     completionLanguages: languages(read(SETTINGS.completionLanguages.key).value, warn),
     completionContextTokens: int(SETTINGS.completionContextTokens),
+    completionWarmup: bool(SETTINGS.completionWarmup),
   };
   return invalidServer ? { config, warnings, invalidServer } : { config, warnings };
 }

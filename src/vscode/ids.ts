@@ -40,6 +40,7 @@ export const RESTRICTED_SETTINGS: readonly string[] = [
   SETTINGS.parallelRequests.key,
   SETTINGS.requestTimeoutSeconds.key,
   SETTINGS.completionContextTokens.key,
+  SETTINGS.completionWarmup.key,
 ];
 
 /** Settings that only change how Hearth behaves in this editor: any workspace may set them. */

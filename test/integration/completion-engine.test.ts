@@ -230,6 +230,44 @@ describe('completion engine: request economy over the fake\'s log', () => {
     }
   });
 
+  it('a warm-up where the cursor came to rest prefills the server\'s cache: the first keystroke there re-reads only the tail', async () => {
+    const engine = engineFor(service);
+    const body = Array.from({ length: 400 }, (_, i) => `  const value${i} = compute(${i});`).join('\n');
+    const doc = (typed: string) => `function main() {\n${body}\n  ${typed}\n}\n`;
+    const at = (typed: string) => ({ document: 'file:///warm.ts', cursor: cursorFromText(doc(typed), 401, 2 + typed.length, 'warm.ts'), trigger: 'automatic' as const });
+    fake.reply({ response: 'x' });
+    assert.equal(await engine.warm(at('')), 'sent');
+    const warm = generates(fake).at(-1)!;
+    assert.equal(warm.body.options?.num_predict, 1, 'one token: only the prefill matters');
+    assert.equal(await engine.warm(at('')), 'unchanged', 'nothing new to prefill: no request');
+    assert.equal(generates(fake).length, 1);
+    fake.reply({ response: 'esult;' });
+    const o = await engine.complete(at('r'));
+    assert.equal(o.text, 'esult;');
+    const first = generates(fake).at(-1)!;
+    assert.ok(first.promptTokens! > 1000, `a long prompt (${first.promptTokens} tokens)`);
+    assert.ok(first.promptTokens! - first.cachedTokens! <= 64, `the first keystroke re-read ${first.promptTokens! - first.cachedTokens!} of ${first.promptTokens} tokens`);
+  });
+
+  it('a warm-up never runs beside a completion, and a completion elsewhere stops it', async () => {
+    const engine = engineFor(service);
+    fake.setLatency({ decodeTokensPerSec: 20 });
+    fake.reply({ response: 'a + b; // and a long tail of words' });
+    const running = engine.complete(at(''));
+    await fake.waitForRequest((r) => r.path === '/api/generate');
+    assert.equal(await engine.warm({ ...at('x'), document: 'file:///other.ts' }), 'busy');
+    await running;
+    fake.setLatency({ prefillTokensPerSec: 50 });
+    fake.reply({ response: 'z' });
+    const warming = engine.warm({ ...at(''), document: 'file:///slow.ts' });
+    await fake.waitForRequest((r) => r.path === '/api/generate' && r.body.options?.num_predict === 1);
+    fake.reply({ response: 'q;' });
+    const elsewhere = engine.complete({ ...at('q'), document: 'file:///elsewhere.ts' });
+    assert.equal(await warming, 'cancelled');
+    await elsewhere;
+    fake.setLatency({ prefillTokensPerSec: Infinity });
+  });
+
   it('a line that ends by opening a block inside brackets keeps the cursor between the braces, also when typed through', async () => {
     const engine = engineFor(service);
     const doc = 'function f(xhr: any) {\n  xhr.on()\n}\n';

@@ -7,13 +7,13 @@ import type { RequestMetrics } from '../model/metrics';
 import type { ModelSession } from '../model/session';
 import { TokenEstimator } from '../model/tokens';
 import { redact, redactAroundCursor, type Redactor } from '../privacy/redactor';
-import { buildCompletionPrompt, chooseRoute, renderContextSection, type CompletionRoute } from '../prompt/completionPrompt';
+import { buildCompletionPrompt, chooseRoute, renderContextSection, type CompletionPrompt, type CompletionRoute } from '../prompt/completionPrompt';
 import { cutWindows, suffixParts } from '../prompt/windows';
 import { TypedThroughCache } from './cache';
 import { AdaptiveDebounce } from './debounce';
 import { StreamShaper } from './filters';
 import { STOP_SEQUENCES } from './markers';
-import { LayoutWatch } from './layoutLog';
+import { LayoutWatch, type PromptLayout } from './layoutLog';
 import { isSubsequence } from './merge';
 import { postProcess } from './postprocess';
 import { decideShape, shouldComplete } from './shape';
@@ -99,6 +99,15 @@ export interface CompletionEngineDeps {
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
+interface Prepared {
+  readonly session: ModelSession;
+  readonly shape: CompletionShape;
+  readonly route: CompletionRoute;
+  readonly snippets: readonly ContextSnippet[];
+  readonly prompt: CompletionPrompt;
+  readonly layout: Omit<PromptLayout, 'document'>;
+}
+
 interface InFlight {
   readonly document: string;
   readonly prefix: string;
@@ -121,6 +130,9 @@ const REDACTION_MARGIN = 4096;
  */
 const LAYOUT_ESTIMATOR = new TokenEstimator();
 const layoutTokens = (text: string) => LAYOUT_ESTIMATOR.estimate(text);
+
+/** A warm-up still serves a completion this many lines from the cursor it was for (within the windows). */
+const WARM_NEAR_LINES = 32;
 
 /** Longest wait for repository context on the keystroke path; past it the request goes without. */
 const CONTEXT_WAIT_MS = 150;
@@ -149,6 +161,7 @@ export class CompletionEngine {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly listeners = new Set<(slow: boolean, medianMs: number) => void>();
   private readonly layout = new LayoutWatch();
+  private warming: { readonly document: string; readonly line: number | undefined; readonly controller: AbortController } | undefined;
 
   constructor(private readonly deps: CompletionEngineDeps) {
     this.debounce = new AdaptiveDebounce(deps.settings.debounceMs);
@@ -181,6 +194,7 @@ export class CompletionEngine {
     // What is in flight cannot serve this cursor: free the model now, not after the debounce.
     this.inflight?.controller.abort();
     this.inflight = undefined;
+    this.stopWarmingFor(req);
 
     // The wait actually used; the estimate moves on with later keystrokes and latencies. It counts
     // from the keystroke: what the editor and the steps above took is already waited.
@@ -206,6 +220,50 @@ export class CompletionEngine {
     const outcome = await flight.result;
     if (this.inflight === flight) this.inflight = undefined;
     return outcome;
+  }
+
+  /**
+   * Prefills the server's prompt cache for a cursor the user has come to rest at (opened a file,
+   * clicked elsewhere), so that the first keystroke there re-reads only the prompt's tail rather
+   * than the whole prompt. Sends the prompt a completion here would send, for one token, at
+   * background priority — only when its stable parts (context, code below, window start) differ
+   * from the document's last prompt, and never while a completion is in flight. A newer warm-up
+   * supersedes an older one; a completion elsewhere stops it.
+   */
+  async warm(req: Pick<CompletionRequest, 'document' | 'cursor' | 'prefixFirstLine'>): Promise<'sent' | 'unchanged' | 'busy' | 'failed' | 'cancelled'> {
+    if (this.inflight) return 'busy';
+    const controller = new AbortController();
+    this.warming?.controller.abort();
+    const warming = { document: req.document, line: req.cursor.line, controller };
+    this.warming = warming;
+    try {
+      const ready = await this.prepare(req, controller.signal);
+      if ('failed' in ready) return 'failed';
+      if (controller.signal.aborted) return 'cancelled';
+      if (this.inflight) return 'busy';
+      if (this.layout.matches({ document: req.document, ...ready.layout })) return 'unchanged';
+      this.logLayout(req.document, ready.layout, ' (warming the server\'s cache)');
+      const request = { ...ready.prompt.request, options: { ...ready.prompt.request.options, num_predict: 1 } };
+      for await (const ev of ready.session.stream({ ...request, priority: 'background', supersedeKey: 'completion-warm', signal: controller.signal })) {
+        if (ev.type === 'done') break;
+      }
+      return 'sent';
+    } catch (e) {
+      if (isSilent(e)) return 'cancelled';
+      this.deps.logger.debug(`completion warm-up failed: ${ModelError.is(e) ? e.message : String(e)}`);
+      return 'failed';
+    } finally {
+      if (this.warming === warming) this.warming = undefined;
+    }
+  }
+
+  /** A completion far from the cursor being warmed up for (another file, or out of its window) stops that warm-up. */
+  private stopWarmingFor(req: CompletionRequest): void {
+    const w = this.warming;
+    if (!w) return;
+    const line = req.cursor.line;
+    const near = w.document === req.document && (line === undefined || w.line === undefined || Math.abs(line - w.line) <= WARM_NEAR_LINES);
+    if (!near) w.controller.abort();
   }
 
   /** When the caller gives up (VS Code cancels on every keystroke), the generation lives on briefly for the next one. */
@@ -254,16 +312,19 @@ export class CompletionEngine {
     return undefined;
   }
 
-  private async generate(req: CompletionRequest, flight: InFlight, t0: number, debounceMs: number): Promise<CompletionOutcome> {
+  /**
+   * Everything up to the request: the session, repository context (within its wait), the windows
+   * (cut with the fixed measure), credentials redacted, the prompt. A string says why there is none.
+   */
+  private async prepare(req: Pick<CompletionRequest, 'cursor' | 'prefixFirstLine'>, signal: AbortSignal): Promise<Prepared | { readonly failed: string; readonly error?: ModelError }> {
     const { cursor } = req;
-    const signal = flight.controller.signal;
     const { logger, settings } = this.deps;
     let session: ModelSession;
     try {
       session = await this.deps.session();
     } catch (e) {
       if (!isSilent(e)) logger.debug(`completion: no model session: ${ModelError.is(e) ? e.message : String(e)}`);
-      return { reason: ModelError.is(e) ? e.message : 'the model is not available', error: asModelError(e), timings: { total: this.now() - t0 } };
+      return { failed: ModelError.is(e) ? e.message : 'the model is not available', error: asModelError(e) };
     }
     const shape = decideShape(cursor);
     const route = chooseRoute(session.description);
@@ -285,15 +346,25 @@ export class CompletionEngine {
     } catch (e) {
       // Nothing is sent that could not be checked for credentials.
       logger.warn(`completion: the text could not be checked for credentials, so nothing was sent: ${e instanceof Error ? e.message : String(e)}`);
-      return { reason: 'the text could not be checked for credentials', route, shape, timings: { total: this.now() - t0 } };
+      return { failed: 'the text could not be checked for credentials' };
     }
-    if (signal.aborted) return { reason: 'cancelled', route, shape, timings: { total: this.now() - t0 } };
     const numPredict = shape === 'single-line' ? 64 : 256;
     const prompt = buildCompletionPrompt(route, session.description, {
       cursor: redacted.cursor(cursor), prefix: redacted.prefix, suffix: redacted.suffix, snippets: redacted.snippets,
       options: { num_predict: numPredict, temperature: 0.2, top_p: 0.9, top_k: 40, stop: [...STOP_SEQUENCES] },
     });
-    this.logLayout(req.document, windows, redacted);
+    return { session, shape, route, snippets, prompt, layout: this.layoutOf(windows, redacted) };
+  }
+
+  private async generate(req: CompletionRequest, flight: InFlight, t0: number, debounceMs: number): Promise<CompletionOutcome> {
+    const { cursor } = req;
+    const signal = flight.controller.signal;
+    const { logger } = this.deps;
+    const ready = await this.prepare(req, signal);
+    if ('failed' in ready) return { reason: ready.failed, ...(ready.error ? { error: ready.error } : {}), timings: { total: this.now() - t0 } };
+    const { session, shape, route, snippets, prompt } = ready;
+    if (signal.aborted) return { reason: 'cancelled', route, shape, timings: { total: this.now() - t0 } };
+    this.logLayout(req.document, ready.layout, '');
     const shaper = new StreamShaper({ cursor, shape });
     const toRequest = this.now() - t0;
     let metrics: RequestMetrics | undefined;
@@ -360,18 +431,22 @@ export class CompletionEngine {
     };
   }
 
-  /** Logs, with its reason, each part of the prompt the server's cache relies on that moved since the document's last prompt. */
-  private logLayout(document: string, windows: { prefix: string; prefixStartLine: number; prefixStartColumn: number }, redacted: { suffix: string; snippets: readonly ContextSnippet[] }): void {
+  /** The parts of a prompt the server's cache relies on (see layoutLog.ts), without the document. */
+  private layoutOf(windows: { prefix: string; prefixStartLine: number; prefixStartColumn: number }, redacted: { suffix: string; snippets: readonly ContextSnippet[] }): Omit<PromptLayout, 'document'> {
     let lines = 0;
     for (let i = windows.prefix.indexOf('\n'); i >= 0; i = windows.prefix.indexOf('\n', i + 1)) lines++;
-    const changes = this.layout.observe({
-      document,
+    return {
       context: renderContextSection(redacted.snippets),
       below: suffixParts(redacted.suffix).below ?? '',
       prefixStart: { line: windows.prefixStartLine, column: windows.prefixStartColumn },
       cursorLine: windows.prefixStartLine + lines,
-    }, this.deps.context.changeReason?.());
-    for (const c of changes) this.deps.logger.debug(`completion prompt: ${c}`);
+    };
+  }
+
+  /** Logs, with its reason, each part of the prompt the server's cache relies on that moved since the document's last prompt. */
+  private logLayout(document: string, layout: Omit<PromptLayout, 'document'>, note: string): void {
+    const changes = this.layout.observe({ document, ...layout }, this.deps.context.changeReason?.());
+    for (const c of changes) this.deps.logger.debug(`completion prompt${note}: ${c}`);
   }
 
   private observe(latencyMs: number): void {
@@ -387,6 +462,7 @@ export class CompletionEngine {
   dispose(): void {
     this.inflight?.controller.abort();
     this.inflight = undefined;
+    this.warming?.controller.abort();
   }
 }
 

@@ -22,6 +22,13 @@ const DOCUMENTS = 16;
 export class LayoutWatch {
   private readonly last = new Map<string, PromptLayout>();
 
+  /** Whether the document's last prompt had these stable parts (the cursor's line aside). */
+  matches(next: PromptLayout): boolean {
+    const prev = this.last.get(next.document);
+    return prev !== undefined && prev.context === next.context && prev.below === next.below
+      && prev.prefixStart.line === next.prefixStart.line && prev.prefixStart.column === next.prefixStart.column;
+  }
+
   /**
    * Records `next` and returns a sentence per stable part that changed since the previous prompt
    * of the same document (none for a document's first prompt). `contextReason` is the context

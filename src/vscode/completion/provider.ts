@@ -24,6 +24,26 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
   /** Documents whose refusal was logged already (once each, not per keystroke). */
   private readonly refusedLogged = new Set<string>();
 
+  /**
+   * The cursor came to rest (a file opened, a click elsewhere): let the engine prefill the server's
+   * cache for it, under the same conditions as a completion there. Never throws.
+   */
+  async warm(editor: vscode.TextEditor): Promise<void> {
+    try {
+      const document = editor.document;
+      if (this.paused || !completionEnabledFor(this.runtime.config, document.languageId)) return;
+      const state = this.runtime.monitor.state.kind;
+      if (state !== 'connected') return;
+      if (!(await this.gate.admit(document)).admitted) return;
+      const position = editor.selection.active;
+      const { cursor, prefixFirstLine } = cursorSlice(document, position, indentUnitFor(document));
+      const result = await this.engine().warm({ document: document.uri.toString(), cursor, prefixFirstLine });
+      this.logger.trace(`completion warm-up ${document.uri.path.split('/').pop()}:${position.line + 1}:${position.character + 1} ${result}`);
+    } catch (e) {
+      this.logger.debug(`completion warm-up failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
   async provideInlineCompletionItems(
     document: vscode.TextDocument,
     position: vscode.Position,

@@ -14,6 +14,8 @@ import type { Redactor } from '../../core/privacy/redactor';
 import type { PrivacyGate } from '../../node/privacy/gate';
 
 const PAUSED_KEY = 'hearth.completionsPaused';
+/** How long the cursor rests before the server's cache is warmed for it (a typing pause is shorter). */
+const WARM_IDLE_MS = 600;
 
 export function registerInlineCompletions(
   context: vscode.ExtensionContext, runtime: ModelRuntime, logger: Logger, redactor: Redactor,
@@ -51,6 +53,21 @@ export function registerInlineCompletions(
   const edits = new EditTimes();
   context.subscriptions.push(edits);
   const provider = new HearthInlineCompletionProvider(() => engine, runtime, logger, gate, (d) => edits.typedAt(d));
+  // When the cursor comes to rest somewhere new, the server's cache is prefilled for it.
+  let warmTimer: ReturnType<typeof setTimeout> | undefined;
+  const warmSoon = () => {
+    clearTimeout(warmTimer);
+    warmTimer = setTimeout(() => {
+      const editor = vscode.window.activeTextEditor;
+      if (editor && runtime.config.completionWarmup) void provider.warm(editor);
+    }, WARM_IDLE_MS);
+  };
+  context.subscriptions.push(
+    vscode.window.onDidChangeTextEditorSelection((e) => { if (e.textEditor === vscode.window.activeTextEditor) warmSoon(); }),
+    vscode.window.onDidChangeActiveTextEditor(() => warmSoon()),
+    { dispose: () => clearTimeout(warmTimer) },
+  );
+  warmSoon();
   provider.paused = context.globalState.get<boolean>(PAUSED_KEY, false);
   void vscode.commands.executeCommand('setContext', CONTEXT_PAUSED, provider.paused);
 
