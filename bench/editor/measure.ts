@@ -3,7 +3,7 @@
 // server's request log with its prefix-cache model (prompt tokens, of which reused). Definitions are
 // spelled out here; the report prints them beside the targets.
 import { AdaptiveDebounce, MAX_DEBOUNCE_MS } from '../../src/core/completion/debounce';
-import { countTokens, type RecordedRequest } from '../../test/fake-ollama/index';
+import { countTokens, isWarmup, type RecordedRequest } from '../../test/fake-ollama/index';
 import { percentile } from '../stats';
 import type { PageEvent } from './page';
 import type { KeyKind, PauseRecord, SessionRecord } from './person';
@@ -86,6 +86,9 @@ export interface EditorFigures {
   readonly summary: {
     readonly pauses: number;
     readonly pausesWithGhost: number;
+    /** Cache warm-ups Hearth sent where the cursor came to rest, and the prompt tokens they prefilled. */
+    readonly warmups: number;
+    readonly warmupTokens: number;
     /** Pauses where the file's continuation is not yet in the document, and those of them that showed ghost text. */
     readonly pausesToFill: number;
     readonly pausesFilled: number;
@@ -141,7 +144,7 @@ export interface MeasureInput {
 }
 
 export function isCompletionRequest(r: RecordedRequest): boolean {
-  return r.path === '/api/generate' && typeof r.body?.prompt === 'string' && r.body.prompt !== '';
+  return r.path === '/api/generate' && typeof r.body?.prompt === 'string' && r.body.prompt !== '' && !isWarmup(r);
 }
 
 export function measure(input: MeasureInput): EditorFigures {
@@ -289,6 +292,8 @@ export function measure(input: MeasureInput): EditorFigures {
     summary: {
       pauses: pauses.length,
       pausesWithGhost: pauses.filter((p) => p.ghostShown).length,
+      warmups: input.requests.filter((r) => r.path === '/api/generate' && isWarmup(r)).length,
+      warmupTokens: input.requests.filter((r) => r.path === '/api/generate' && isWarmup(r)).reduce((n, r) => n + (r.promptTokens ?? 0) - (r.cachedTokens ?? 0), 0),
       pausesToFill: pauses.filter((p) => !p.nothingToAdd).length,
       pausesFilled: pauses.filter((p) => !p.nothingToAdd && p.ghostShown).length,
       pausesNothingToAdd: pauses.filter((p) => p.nothingToAdd).length,

@@ -3,7 +3,7 @@
 // gone nothing breaks and the status bar says why.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { FakeOllama } from '../fake-ollama';
+import { FakeOllama, isWarmup } from '../fake-ollama';
 import { assertProvisioned, ensureVsix, startEditor, waitForHearthReady, waitUntil, withFailureScreenshot, type EditorSession } from './harness';
 
 const EXTENSION_ID = 'hearth-dev.hearth';
@@ -45,14 +45,15 @@ describe('e2e: inline completions', () => {
     assert.ok(editor, 'the editor did not start (see the before hook error)');
     return editor;
   };
-  const generates = () => fake.requests.filter((r) => r.path === '/api/generate' && r.body?.prompt).length;
+  // Completions only: a warm-up where the cursor came to rest is not one.
+  const generates = () => fake.requests.filter((r) => r.path === '/api/generate' && r.body?.prompt && !isWarmup(r)).length;
   const ghost = async () => (await s().page.locator('.ghost-text-decoration, .ghost-text-decoration-preview').allTextContents()).join('').replace(/\u00a0/g, ' ');
   /** Waits for a ghost text; on timeout says what the server saw, so a failure explains itself. */
   const waitGhost = async (want: string, ms = 20_000) => {
     try {
       await waitUntil(async () => (await ghost()) === want, ms, `ghost text "${want}"`);
     } catch (e) {
-      const gens = fake.requests.filter((r) => r.path === '/api/generate' && r.body?.prompt);
+      const gens = fake.requests.filter((r) => r.path === '/api/generate' && r.body?.prompt && !isWarmup(r));
       const seen = gens.slice(-4).map((r) => `#${r.id} …${JSON.stringify(String(r.body.prompt).slice(-40))} status=${r.status} closed=${r.clientClosedAt !== undefined}`);
       throw new Error(`${(e as Error).message}; shown: ${JSON.stringify(await ghost())}; ${gens.length} generate requests, last: ${seen.join(' | ') || 'none'}`);
     }
@@ -77,10 +78,10 @@ describe('e2e: inline completions', () => {
       await s().screenshot('ghost-text');
       const before = generates();
       assert.ok(before >= 1, 'the ghost text came from a model request');
-      const prompt: string = fake.requests.filter((r) => r.path === '/api/generate').at(-1)?.body.prompt;
+      const prompt: string = fake.requests.filter((r) => r.path === '/api/generate' && !isWarmup(r)).at(-1)?.body.prompt;
       assert.match(prompt, /^<\|turn>system\n/, 'Gemma 4 raw prompt');
       assert.ok(prompt.includes('<CURSOR>'), 'explicit cursor marker');
-      const last = fake.requests.filter((r) => r.path === '/api/generate').at(-1)!;
+      const last = fake.requests.filter((r) => r.path === '/api/generate' && !isWarmup(r)).at(-1)!;
       assert.equal(last.body.raw, true);
       assert.equal(last.body.think, false);
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FakeOllama } from '../fake-ollama';
+import { FakeOllama, isWarmup } from '../fake-ollama';
 import { assertProvisioned, ensureVsix, startEditor, waitUntil, withFailureScreenshot, type EditorSession } from './harness';
 
 const SECRET = 'HEARTH_PLANTED_SECRET_7f3a91';
@@ -43,7 +43,8 @@ describe('e2e: repository index feeds completions', () => {
     assert.ok(editor, 'the editor did not start');
     return editor;
   };
-  const prompts = () => fake.requests.filter((r) => r.path === '/api/generate' && typeof r.body?.prompt === 'string').map((r) => r.body.prompt as string);
+  // Completion prompts only: a warm-up where the cursor came to rest is not one.
+  const prompts = () => fake.requests.filter((r) => r.path === '/api/generate' && typeof r.body?.prompt === 'string' && !isWarmup(r)).map((r) => r.body.prompt as string);
   /** Types a fresh statement start and waits for the request it causes; returns that prompt. */
   async function promptAfterTyping(text: string): Promise<string> {
     const before = prompts().length;

@@ -13,3 +13,12 @@ export { DEFAULT_REPLY_TEXT, DEFAULT_THINKING_TEXT } from './reply';
 export {
   SERVER_BUSY, RUNNER_STOPPED, RAW_MODE_UNSUPPORTED, PROMPT_TOO_LONG, PULL_UNKNOWN, NOT_FOUND_PAGE,
 } from './errors';
+
+/**
+ * Whether a recorded request is one of Hearth's cache warm-ups (the completion prompt for one
+ * token, sent where the cursor came to rest) rather than a completion: tests that count
+ * completions leave them out.
+ */
+export function isWarmup(r: { readonly body?: { readonly options?: { readonly num_predict?: unknown } } }): boolean {
+  return r.body?.options?.num_predict === 1;
+}
