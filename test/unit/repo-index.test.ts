@@ -138,8 +138,13 @@ describe('IndexContextProvider', () => {
     assert.equal(p.changeReason(), 'a file of the index changed (lib/strings.ts)');
   });
 
-  it('choosing a scope\'s context stops at its time budget and keeps what it reached', () => {
-    const idx = sample();
+  it('choosing a scope\'s context stops at its time budget after a few reads, and finishes off the keystroke path', async () => {
+    const idx = new RepoIndex();
+    const names = Array.from({ length: 10 }, (_, i) => `helper${i}`);
+    const lib = names.map((n) => `export function ${n}(x: number): number {\n  return x + 1;\n}\n`).join('');
+    idx.upsert(indexed('src/lib.ts', lib, names.map((n, i) => def(n, 'function', i * 3, i * 3 + 2, i * 3)), {}));
+    const use = `import { ${names.join(', ')} } from "./lib";\n\nexport function all(x: number): number {\n  return ${names.map((n) => `${n}(x)`).join(' + ')};\n}\n`;
+    idx.upsert(indexed('src/use.ts', use, [def('all', 'function', 2, 4, 2)], Object.fromEntries(names.map((n) => [n, 1])), [{ source: './lib', names, line: 0 }]));
     let clock = 0;
     let reads = 0;
     const slow = new IndexContextProvider(idx, {
@@ -153,14 +158,17 @@ describe('IndexContextProvider', () => {
         return snippetOf(d, lines.length, (from, to) => lines.slice(from, to + 1).join('\n'));
       },
     });
-    const cursor = cursorFromText(USE, 3, 9, 'src/use.ts');
-    const got = slow.assemble(cursor, 1000);
-    assert.equal(reads, 1, 'one read starts within 20 ms, and at 30 ms a read no other starts');
-    assert.equal(got.length, 1);
-    assert.match(slow.changeReason() ?? '', /within the 20 ms time budget/);
-    assert.equal(slow.assemble(cursor, 1000), got, 'kept for the scope like any other choice');
-    const all = provider(idx).assemble(cursor, 1000);
-    assert.ok(all.length > got.length, `without a slow disk: ${all.length} snippets`);
+    const cursor = cursorFromText(use, 3, 9, 'src/use.ts');
+    const early = slow.assemble(cursor, 4000);
+    assert.equal(reads, 4, 'four reads always happen; then the budget (long spent) stops the reading');
+    assert.equal(early.length, 4);
+    assert.match(slow.changeReason() ?? '', /cut at its 20 ms time budget/);
+    assert.equal(slow.assemble(cursor, 4000), early, 'kept for the next keystroke');
+    await new Promise((r) => setTimeout(r, 5));
+    const whole = slow.assemble(cursor, 4000);
+    assert.equal(whole.length, 10, 'completed in the background: every helper the scope calls');
+    assert.match(slow.changeReason() ?? '', /completed in the background/);
+    assert.equal(slow.assemble(cursor, 4000), whole, 'and then stays');
   });
 
   it('skips definitions whose text is already in the prompt window', () => {

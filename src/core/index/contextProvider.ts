@@ -53,6 +53,8 @@ export interface IndexContextOptions {
 
 /** How long choosing a scope's context may take on the keystroke path. */
 export const CONTEXT_TIME_BUDGET_MS = 40;
+/** Definitions read before the time budget may stop the reading: a slow moment never leaves a scope with no context. */
+const MIN_READS = 4;
 
 export interface CursorScope {
   /** Names the scope: the same key means the same context. */
@@ -117,12 +119,22 @@ export class IndexContextProvider implements ContextProvider {
         : others === undefined ? 'many files of the index changed'
         : `${others.length === 1 ? 'a file' : `${others.length} files`} of the index changed (${others.slice(0, 3).join(', ')})`;
     }
-    const deadline = this.now() + (this.opts.timeBudgetMs ?? CONTEXT_TIME_BUDGET_MS);
-    const snippets = index.fileCount === 0 ? NONE : this.compute(cursor, scope, index.file(cursor.path)?.imports ?? [], budgetTokens, deadline);
-    if (this.now() > deadline) reason += `; chosen within the ${this.opts.timeBudgetMs ?? CONTEXT_TIME_BUDGET_MS} ms time budget, from what it had reached`;
+    const limit = this.opts.timeBudgetMs ?? CONTEXT_TIME_BUDGET_MS;
+    const imports = index.file(cursor.path)?.imports ?? [];
+    const { snippets, cut } = index.fileCount === 0 ? { snippets: NONE, cut: false } : this.compute(cursor, scope, imports, budgetTokens, this.now() + limit);
     if (this.memo.size >= MEMO_SIZE) this.memo.delete(this.memo.keys().next().value as string);
-    this.memo.set(scope.key, { revision: index.revision, budget: budgetTokens, snippets, ...(index.inBatch ? { inBatch: index.batch } : {}) });
-    this.lastChange = reason;
+    const memo: Memo = { revision: index.revision, budget: budgetTokens, snippets, ...(index.inBatch ? { inBatch: index.batch } : {}) };
+    this.memo.set(scope.key, memo);
+    this.lastChange = cut ? `${reason}; cut at its ${limit} ms time budget` : reason;
+    // Cut short on the keystroke path: finished off it, for the next request in this scope (one change, logged).
+    if (cut) {
+      setTimeout(() => {
+        if (this.memo.get(scope.key) !== memo) return;
+        const whole = this.compute(cursor, scope, imports, budgetTokens, Infinity).snippets;
+        this.memo.set(scope.key, { ...memo, snippets: whole });
+        this.lastChange = `the context cut at its ${limit} ms time budget was completed in the background`;
+      }, 0);
+    }
     return snippets;
   }
 
@@ -180,7 +192,8 @@ export class IndexContextProvider implements ContextProvider {
     }
   }
 
-  private compute(cursor: CursorContext, { line, from, to }: CursorScope, imports: readonly ImportSpec[], budget: number, deadline: number): ContextSnippet[] {
+  /** The scope's context; `cut` when the deadline stopped the reading of definitions (after MIN_READS). */
+  private compute(cursor: CursorContext, { line, from, to }: CursorScope, imports: readonly ImportSpec[], budget: number, deadline: number): { snippets: ContextSnippet[]; cut: boolean } {
     const uses = new Map<string, number>();
     const read = scopeReader(cursor, line);
     for (const m of read(from, to).matchAll(IDENT)) uses.set(m[0], (uses.get(m[0]) ?? 0) + 1);
@@ -207,7 +220,6 @@ export class IndexContextProvider implements ContextProvider {
       }
     }
     for (const [name, count] of uses) {
-      if (this.now() > deadline) break;
       if (NOISE.has(name) || name.length < 2) continue;
       const defs = this.index.definitionsNamed(name).filter((d) => d.path !== cursor.path);
       if (defs.length === 0) continue;
@@ -251,12 +263,18 @@ export class IndexContextProvider implements ContextProvider {
     const chosen: ContextSnippet[] = [];
     const seen = new Set<string>();
     let used = 0;
+    let reads = 0;
+    let cut = false;
     for (const { def: located } of scored) {
       // Nothing fits in what is left (a snippet costs its header and a line at least): stop
       // rather than cut thousands of candidates that cannot be packed.
       if (budget - used < MIN_SNIPPET_TOKENS) break;
-      // Out of time: what is chosen so far is the context (reading definitions is the slow part).
-      if (this.now() > deadline) break;
+      // Out of time: what is chosen so far is the context for now (reading definitions is the slow part).
+      if (reads >= MIN_READS && this.now() > deadline) {
+        cut = true;
+        break;
+      }
+      reads++;
       const id = `${located.path}:${located.startLine}:${located.name}`;
       if (seen.has(id)) continue;
       seen.add(id);
@@ -269,7 +287,7 @@ export class IndexContextProvider implements ContextProvider {
       chosen.push({ kind: def.whole && def.kind !== 'function' && def.kind !== 'method' ? 'type' : 'definition', path: def.path, startLine: def.textStartLine, endLine: def.textEndLine, symbol: def.name, text: def.text, tokens });
     }
     // Stable layout: the same set always renders in the same order.
-    return chosen.sort((a, b) => compareText(a.path, b.path) || a.startLine - b.startLine);
+    return { snippets: chosen.sort((a, b) => compareText(a.path, b.path) || a.startLine - b.startLine), cut };
   }
 }
 
