@@ -2,7 +2,7 @@
 // tail, and usable on a line longer than the whole budget (minified code).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ANCHOR_CHARS, ANCHOR_LINES, cutWindows, MAX_CLOSER_LINES, suffixParts } from '../../src/core/prompt/windows';
+import { ANCHOR_CHARS, ANCHOR_LINES, cutWindows, KEEP_SLACK, MAX_CLOSER_LINES, suffixParts } from '../../src/core/prompt/windows';
 import { TokenEstimator } from '../../src/core/model/tokens';
 
 const est = (t: string) => Math.ceil(t.length / 4);
@@ -37,6 +37,27 @@ describe('prompt windows', () => {
     const typed = cutWindows({ prefix: `${doc}let y = 1;\n  ret`, suffix: '}\n', prefixBudget: 1000, suffixBudget: 100, estimate: est });
     assert.equal(typed.prefixStartLine, base.prefixStartLine);
     assert.ok(typed.prefix.startsWith(base.prefix), 'only the tail changed');
+  });
+
+  it('a window nearly full when typing starts keeps its start (keepStartLine) until it outgrows the budget by KEEP_SLACK', () => {
+    const doc = `${lines(2000)}\n`;
+    // Find a cursor line where the window is within a few tokens of its budget.
+    let base = cutWindows({ prefix: doc, suffix: '', prefixBudget: 1000, suffixBudget: 100, estimate: est });
+    let text = doc;
+    while (base.prefixTokens < 995) {
+      text += 'x';
+      base = cutWindows({ prefix: text, suffix: '', prefixBudget: 1000, suffixBudget: 100, estimate: est });
+    }
+    const typed = `${text}${' more words typed on the line'.repeat(4)}`;
+    const moved = cutWindows({ prefix: typed, suffix: '', prefixBudget: 1000, suffixBudget: 100, estimate: est });
+    assert.ok(moved.prefixStartLine > base.prefixStartLine, 'without it the window moves to the next anchor');
+    const kept = cutWindows({ prefix: typed, suffix: '', prefixBudget: 1000, suffixBudget: 100, estimate: est, keepStartLine: base.prefixStartLine });
+    assert.equal(kept.prefixStartLine, base.prefixStartLine);
+    assert.ok(kept.prefixTokens <= 1000 * KEEP_SLACK);
+    const far = cutWindows({ prefix: `${typed}\n${lines(60)}`, suffix: '', prefixBudget: 1000, suffixBudget: 100, estimate: est, keepStartLine: base.prefixStartLine });
+    assert.ok(far.prefixStartLine > base.prefixStartLine && far.prefixTokens <= 1000, 'past the slack it moves on, within the budget again');
+    const above = cutWindows({ prefix: lines(100), suffix: '', prefixBudget: 1000, suffixBudget: 100, estimate: est, keepStartLine: base.prefixStartLine });
+    assert.ok(above.prefixTokens <= 1000, 'a start below the cursor is ignored');
   });
 
   it('the suffix is whole lines within budget, unchanged by typing before the cursor', () => {

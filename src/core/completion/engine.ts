@@ -316,7 +316,7 @@ export class CompletionEngine {
    * Everything up to the request: the session, repository context (within its wait), the windows
    * (cut with the fixed measure), credentials redacted, the prompt. A string says why there is none.
    */
-  private async prepare(req: Pick<CompletionRequest, 'cursor' | 'prefixFirstLine'>, signal: AbortSignal): Promise<Prepared | { readonly failed: string; readonly error?: ModelError }> {
+  private async prepare(req: Pick<CompletionRequest, 'document' | 'cursor' | 'prefixFirstLine'>, signal: AbortSignal): Promise<Prepared | { readonly failed: string; readonly error?: ModelError }> {
     const { cursor } = req;
     const { logger, settings } = this.deps;
     let session: ModelSession;
@@ -339,7 +339,13 @@ export class CompletionEngine {
     }
     // Cut with a measure that never changes: the session's estimator is calibrated by every reply,
     // and windows cut with it would move by a line or an anchor between keystrokes.
-    const windows = cutWindows({ prefix: cursor.prefix, suffix: cursor.suffix, prefixFirstLine: req.prefixFirstLine, prefixBudget: settings.prefixTokens, suffixBudget: settings.suffixTokens, estimate: layoutTokens });
+    // The window before the cursor keeps the document's last start while it has room to spare.
+    const last = this.layout.lastOf(req.document)?.prefixStart;
+    const windows = cutWindows({
+      prefix: cursor.prefix, suffix: cursor.suffix, prefixFirstLine: req.prefixFirstLine,
+      prefixBudget: settings.prefixTokens, suffixBudget: settings.suffixTokens, estimate: layoutTokens,
+      keepStartLine: last && last.column === 0 ? last.line : undefined,
+    });
     let redacted: Awaited<ReturnType<CompletionEngine['redact']>>;
     try {
       redacted = await this.redact(cursor, windows.prefix, windows.suffix, snippets);

@@ -22,6 +22,11 @@ const DOCUMENTS = 16;
 export class LayoutWatch {
   private readonly last = new Map<string, PromptLayout>();
 
+  /** The stable parts of the document's last prompt. */
+  lastOf(document: string): PromptLayout | undefined {
+    return this.last.get(document);
+  }
+
   /** Whether the document's last prompt had these stable parts (the cursor's line aside). */
   matches(next: PromptLayout): boolean {
     const prev = this.last.get(next.document);

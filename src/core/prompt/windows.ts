@@ -12,6 +12,8 @@
 
 export const ANCHOR_LINES = 32;
 export const ANCHOR_CHARS = 1024;
+/** How far past its budget a prefix window may grow before it moves on (see `keepStartLine`). */
+export const KEEP_SLACK = 1.25;
 
 export interface Windows {
   /** Text from an anchored line start (or, on a line longer than the budget, an anchored column) up to the cursor. */
@@ -37,6 +39,12 @@ export function cutWindows(a: {
   prefixBudget: number;
   suffixBudget: number;
   estimate: (text: string) => number;
+  /**
+   * Document line where the document's previous prompt started its prefix window: kept while the
+   * text from it to the cursor fits the budget with KEEP_SLACK to spare, so that a window which
+   * was nearly full when the user began typing does not move to the next anchor after a few keys.
+   */
+  keepStartLine?: number;
 }): Windows {
   const { estimate } = a;
   const firstLine = a.prefixFirstLine ?? 0;
@@ -47,7 +55,11 @@ export function cutWindows(a: {
   for (let i = a.prefix.indexOf('\n'); i >= 0; i = a.prefix.indexOf('\n', i + 1)) starts.push(i + 1);
   let startIdx = 0;
   let start = 0;
-  if (estimate(a.prefix) > a.prefixBudget) {
+  const kept = a.keepStartLine === undefined ? -1 : a.keepStartLine - firstLine;
+  if (kept > 0 && kept < starts.length && estimate(a.prefix.slice(starts[kept])) <= a.prefixBudget * KEEP_SLACK) {
+    startIdx = kept;
+    start = starts[kept];
+  } else if (estimate(a.prefix) > a.prefixBudget) {
     // Binary search for the earliest line start whose tail fits.
     let lo = 0;
     let hi = starts.length - 1;
