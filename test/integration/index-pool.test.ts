@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import type { FileTags } from '../../src/core/index/tags';
 import { fromWire, toWire } from '../../src/node/index/packedTags';
 import { ParsePool, type ParseResult } from '../../src/node/index/parsePool';
-import { type CachedTags, TagsCache } from '../../src/node/index/tagsCache';
+import { CHUNK_FILES, type CachedTags, TagsCache } from '../../src/node/index/tagsCache';
 import { type WalkedFile, walkWorkspace } from '../../src/node/index/walk';
 import { extractTags } from '../../src/node/treesitter/extract';
 import { GrammarLoader, defaultGrammarPaths } from '../../src/node/treesitter/loader';
@@ -445,18 +445,61 @@ describe('TagsCache', () => {
     assert.equal((await new TagsCache(file, 'grammars-2').load()).size, 0);
     assert.equal((await new TagsCache(join(dir, 'missing.json'), 'grammars-1').load()).size, 0);
     const full = readFileSync(file, 'utf8');
+    // A header line, then chunks of files, each with the strings it adds to the table.
+    const [header, ...chunks] = full.split('\n');
+    const withChunk = (f: (chunk: Record<string, unknown>) => Record<string, unknown>) => [header, ...chunks.map((c) => JSON.stringify(f(JSON.parse(c) as Record<string, unknown>)))].join('\n');
     const cases: Record<string, string> = {
       partial: full.slice(0, Math.floor(full.length / 2)),
+      lastLineMissing: [header, ...chunks.slice(0, -1)].join('\n'),
+      headerOnly: header,
       garbage: '\u0000\u0001not json',
       empty: '',
       foreign: JSON.stringify({ hello: 'world' }),
-      wrongShape: JSON.stringify({ ...JSON.parse(full), strings: 5 }),
-      badIndex: JSON.stringify({ ...JSON.parse(full), strings: [] }),
+      wrongShape: withChunk((c) => ({ ...c, strings: 5 })),
+      badIndex: withChunk((c) => ({ ...c, strings: [] })),
     };
     for (const [name, text] of Object.entries(cases)) {
       writeFileSync(file, text);
       assert.equal((await new TagsCache(file, 'grammars-1').load()).size, 0, name);
     }
+  });
+
+  it('reads and writes a big cache a chunk per turn of the event loop, so its thread keeps turning', async () => {
+    const entries = new Map<string, CachedTags>();
+    const source = [...sample];
+    for (let i = 0; entries.size < 2000; i++) {
+      const [path, e] = source[i % source.length];
+      entries.set(`${i}/${path}`, e);
+    }
+    const chunks = Math.ceil(entries.size / CHUNK_FILES);
+    const cache = new TagsCache(join(dir, 'turns.json'), 'v');
+    // Which turns of the event loop the cache parses or writes JSON in: one JSON document would be one turn.
+    const turnsOf = async <T>(name: 'parse' | 'stringify', work: () => Promise<T>): Promise<{ result: T; turns: number }> => {
+      let turn = 0;
+      let settled = false;
+      const turns = new Set<number>();
+      const original = JSON[name] as (...args: unknown[]) => unknown;
+      (JSON as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+        turns.add(turn);
+        return original.apply(JSON, args);
+      };
+      try {
+        const running = work().finally(() => { settled = true; });
+        while (!settled) {
+          await new Promise((r) => setImmediate(r));
+          turn++;
+        }
+        return { result: await running, turns: turns.size };
+      } finally {
+        (JSON as unknown as Record<string, unknown>)[name] = original;
+      }
+    };
+    // The probe's own first turn comes after the cache's first pause: its first two chunks share a count.
+    const saved = await turnsOf('stringify', () => cache.save(entries));
+    assert.ok(saved.turns >= chunks - 1, `written in ${saved.turns} turns, ${chunks} chunks`);
+    const loaded = await turnsOf('parse', () => cache.load());
+    assert.deepEqual(loaded.result, entries);
+    assert.ok(loaded.turns >= chunks - 1, `read in ${loaded.turns} turns, ${chunks} chunks`);
   });
 
   it('loads 5,000 files of real tags (printed)', async () => {
