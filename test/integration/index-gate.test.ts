@@ -10,6 +10,8 @@ import { dirname, join } from 'node:path';
 import { silentLogger } from '../../src/core/log';
 import { IndexService } from '../../src/node/index/indexService';
 import { examinePath } from '../../src/node/index/walk';
+import { GitRunner } from '../../src/node/git/gitRunner';
+import { PrivacyGate, parseTaggedListing } from '../../src/node/privacy/gate';
 
 function write(root: string, files: Record<string, string>): void {
   for (const [p, text] of Object.entries(files)) {
@@ -106,6 +108,47 @@ describe('index gate inside a folder that an enclosing repository ignores wholes
     } finally {
       await service.dispose();
       rmSync(outer, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the gate asks git once per path, and reads its answer as the two questions did', () => {
+  it('tracked (even where ignored, or unmerged), untracked, ignored', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'hearth-gate-listing-'));
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...args], { cwd: root, stdio: 'pipe' });
+    try {
+      write(root, { '.gitignore': 'ign*\n', 'a.ts': 'let a = 1;\n', 'ign-forced.ts': 'x\n', 'ign-untracked.ts': 'y\n', 'new.ts': 'z\n', 'both.ts': 'base\n' });
+      git('init', '-q', '-b', 'main');
+      git('add', '.gitignore', 'a.ts', 'both.ts');
+      git('add', '-f', 'ign-forced.ts');
+      git('commit', '-q', '-m', 'base');
+      // An unmerged path: git lists it once per stage.
+      git('checkout', '-q', '-b', 'other');
+      write(root, { 'both.ts': 'other\n' });
+      git('commit', '-q', '-am', 'other');
+      git('checkout', '-q', 'main');
+      write(root, { 'both.ts': 'main\n' });
+      git('commit', '-q', '-am', 'main');
+      try {
+        git('merge', '-q', 'other');
+      } catch {
+        // the conflict is the point
+      }
+      const gate = new PrivacyGate(root, { git: new GitRunner(root) });
+      const listing = async (p: string) => {
+        const v = await gate.admitPath(p);
+        return v.admitted ? v.listing : 'refused';
+      };
+      assert.equal(await listing('a.ts'), 'tracked');
+      assert.equal(await listing('ign-forced.ts'), 'tracked');
+      assert.equal(await listing('both.ts'), 'tracked');
+      assert.equal(await listing('new.ts'), 'untracked');
+      assert.equal(await listing('ign-untracked.ts'), 'refused');
+      assert.deepEqual(parseTaggedListing('H a.ts\0? b c.ts\0M d.ts\0M d.ts\0'), [
+        { path: 'a.ts', tracked: true }, { path: 'b c.ts', tracked: false }, { path: 'd.ts', tracked: true }, { path: 'd.ts', tracked: true },
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

@@ -7,7 +7,7 @@ import { realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Ignore } from 'ignore';
 import { GitRunner } from '../git/gitRunner';
-import { PrivacyGate } from '../privacy/gate';
+import { PrivacyGate, parseTaggedListing } from '../privacy/gate';
 import { type IgnoreScope, ignores, isIgnored, readIgnoreFile, readIgnoreFileSync } from '../privacy/ignoreRules';
 import type { LanguageId } from '../../core/index/tags';
 import { looksBinary } from '../fs/readText';
@@ -224,14 +224,13 @@ interface ListedPath {
  */
 async function gitListing(git: GitRunner, timeoutMs: number, signal: AbortSignal | undefined): Promise<ListedPath[] | undefined> {
   // Untracked files in dependency/build folders are excluded by git itself, so it does not even
-  // descend into an un-ignored node_modules.
+  // descend into an un-ignored node_modules (`--exclude` applies to untracked files only). One git
+  // lists tracked and untracked files, told apart by -t's tags: each process started holds the
+  // extension host's thread for a while (see gate.ts).
   const excludes = [...ALWAYS_SKIPPED_DIRS, ...GENERATED_DIRS].map((d) => `--exclude=${d}/`);
-  let tracked: string, untracked: string;
+  let listing: string;
   try {
-    [tracked, untracked] = await Promise.all([
-      git.run(['ls-files', '--cached', '-z'], { timeoutMs, signal }),
-      git.run(['ls-files', '--others', '--exclude-standard', ...excludes, '-z'], { timeoutMs, signal }),
-    ]);
+    listing = await git.run(['ls-files', '--cached', '--others', '--exclude-standard', ...excludes, '-t', '-z'], { timeoutMs, signal });
   } catch {
     signal?.throwIfAborted();
     return undefined;
@@ -239,16 +238,10 @@ async function gitListing(git: GitRunner, timeoutMs: number, signal: AbortSignal
   const out: ListedPath[] = [];
   const seen = new Set<string>();
   // An unmerged file is listed once per stage.
-  for (const path of tracked.split('\0')) {
-    if (path && !seen.has(path)) {
+  for (const { path, tracked } of parseTaggedListing(listing)) {
+    if (!seen.has(path)) {
       seen.add(path);
-      out.push({ path, tracked: true });
-    }
-  }
-  for (const path of untracked.split('\0')) {
-    if (path && !seen.has(path)) {
-      seen.add(path);
-      out.push({ path, tracked: false });
+      out.push({ path, tracked });
     }
   }
   return out.length > 0 ? out : undefined;

@@ -75,13 +75,11 @@ export class PrivacyGate {
   private async listing(path: string): Promise<'tracked' | 'untracked' | 'ignored' | undefined> {
     const git = this.opts.git;
     if (git && !this.notWorkTree && this.opts.mode?.() !== 'plain') {
-      const spec = `:(literal)${path}`;
       try {
-        const [tracked, untracked] = await Promise.all([
-          git.run(['ls-files', '--cached', '-z', '--', spec]),
-          git.run(['ls-files', '--others', '--exclude-standard', '-z', '--', spec]),
-        ]);
-        return tracked ? 'tracked' : untracked ? 'untracked' : 'ignored';
+        // One git for both questions: each process started costs the extension host's thread
+        // 10-25 ms, 40-200 ms while the editor starts (the fork waits for the child's exec).
+        const listed = parseTaggedListing(await git.run(['ls-files', '--cached', '--others', '--exclude-standard', '-t', '-z', '--', `:(literal)${path}`]));
+        return listed.some((e) => e.tracked) ? 'tracked' : listed.length > 0 ? 'untracked' : 'ignored';
       } catch (e) {
         // 128: not a work tree (or git refuses this one). Other failures: judge by the files this time.
         if (e instanceof GitError && e.code === 128) this.notWorkTree = true;
@@ -89,6 +87,19 @@ export class PrivacyGate {
     }
     return ignoredByGitignoreFiles(this.root, path) ? 'ignored' : undefined;
   }
+}
+
+/**
+ * `git ls-files --cached --others -t -z` output: each entry is a status tag, a space and the path;
+ * `?` marks an untracked file, every other tag (H cached, S skip-worktree, M unmerged, ...) a
+ * tracked one.
+ */
+export function parseTaggedListing(out: string): Array<{ path: string; tracked: boolean }> {
+  const listed: Array<{ path: string; tracked: boolean }> = [];
+  for (const entry of out.split('\0')) {
+    if (entry.length > 2 && entry[1] === ' ') listed.push({ path: entry.slice(2), tracked: entry[0] !== '?' });
+  }
+  return listed;
 }
 
 function refuse(reason: PathRefusal, what: string): PathVerdict {
