@@ -259,7 +259,7 @@ export class ScriptedPerson {
       index: this.record.pauses.length, p: this.p, line, column: column + 1, after,
       insideBrackets: rest !== '' && /^[)\]}'"`;,]+$/.test(rest),
       atLineEnd: intendedRest === '',
-      nothingToAdd: intendedRest === '' && nextLineStands(s0.lines[s0.line + 1]?.text, this.script.line(line + 1)),
+      nothingToAdd: intendedRest === '' && nextLineStands(Array.from({ length: 8 }, (_, i) => s0.lines[s0.line + 1 + i]?.text ?? ''), (n) => this.script.line(line + n)),
       lastKeyAt, endAt: 0, ghost: '', lineWithGhost: '', ghostVerdict: 'none', suggestWidget: false, indexingAtEnd: false, action: 'type',
     };
     this.record.pauses.push(pause);
@@ -462,8 +462,20 @@ export function pendingClosers(tail: string, rest: string): boolean {
   return true;
 }
 
-/** Whether the document's line below the cursor is already the file's next line (a non-blank one). */
-function nextLineStands(docLine: string | undefined, fileLine: string | undefined): boolean {
-  const d = (docLine ?? '').replace(/\s+$/, '');
-  return d.trim() !== '' && d === (fileLine ?? '').replace(/\s+$/, '');
+/**
+ * Whether the file's next non-blank line already stands below the cursor as the document's next
+ * non-blank line — whole, or without the `;` or `,` the file adds after the closers the editor put
+ * there (`})` for `});`): then the file's continuation at this line end is in the document, and the
+ * right ghost text is none.
+ */
+function nextLineStands(docBelow: readonly string[], fileLine: (n: number) => string | undefined): boolean {
+  const doc = docBelow.find((l) => l.trim() !== '')?.replace(/\s+$/, '');
+  let file: string | undefined;
+  for (let n = 1; n < 50; n++) {
+    const l = fileLine(n);
+    if (l === undefined) break;
+    if (l.trim() !== '') { file = l.replace(/\s+$/, ''); break; }
+  }
+  if (doc === undefined || file === undefined) return false;
+  return doc === file || (file.startsWith(doc) && /^[)\]}]/.test(doc.trim()) && /^[;,]+$/.test(file.slice(doc.length)));
 }
