@@ -12,7 +12,10 @@ export type ModelErrorReason =
   | 'crashed'
   | 'badResponse'
   | 'aborted'
-  | 'timeout';
+  | 'timeout'
+  // Structured output: the answer ran into the output limit, or was not usable JSON of the right shape.
+  | 'outputCut'
+  | 'unreadableOutput';
 
 export interface ModelErrorDetail {
   readonly status?: number;
@@ -181,4 +184,22 @@ export function timeoutError(url: string, seconds: number, model?: string): Mode
 export function badResponseError(url: string, what: string): ModelError {
   return new ModelError('badResponse', `The server at ${url} sent a reply Hearth could not read: ${serverWords(what)}.`,
     'Check that hearth.serverUrl points at Ollama (≥ 0.30), not another service.', { url });
+}
+
+/** The server stopped the answer at the request's output limit (`done_reason: "length"`). */
+export function outputCutError(model: string, numPredict: number, thought: boolean): ModelError {
+  return new ModelError('outputCut',
+    `The answer of ${model} was cut off at its output limit of ${numPredict} tokens before it was complete${thought ? ' (its thinking counts against the same limit)' : ''}.`,
+    `Ask for less at once (a smaller change, fewer files)${thought ? ', or use less thinking' : ''}. If it keeps happening, please report it with the log ("Hearth: Show Log"): the limit may be too low for this task.`,
+    { model });
+}
+
+/** The model's answer could not be used (not JSON, or not of the required shape), also when asked again. */
+export function unreadableOutputError(model: string, problems: readonly string[]): ModelError {
+  const last = excerpt(problems[problems.length - 1] ?? 'no answer', SERVER_MESSAGE_MAX_CHARS);
+  const tries = problems.length === 1 ? 'once' : `${problems.length} times`;
+  return new ModelError('unreadableOutput',
+    `${model} did not give a usable answer (asked ${tries}): ${last}.`,
+    'Try again, or choose a larger model with "Hearth: Select Model": small models keep to a required JSON shape less reliably.',
+    { model });
 }

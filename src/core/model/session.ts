@@ -13,6 +13,8 @@ import type {
 import { buildMetrics, formatMetrics, reusablePrefixTokens, type RequestMetrics } from './metrics';
 import type { NumCtxDecision } from './numCtx';
 import { reasonOf, type Priority, type RequestScheduler } from './scheduler';
+import { sharedSchemaValidator, type SchemaValidator } from './schemaValidator';
+import { requestStructured, type StructuredRequest, type StructuredResult } from './structured';
 import { PromptBudget, TokenEstimator } from './tokens';
 
 interface RequestCommon {
@@ -63,6 +65,8 @@ export interface SessionDeps {
   readonly timeoutMs: number;
   readonly now: () => number;
   readonly nextId: () => number;
+  /** Checks structured answers; one validator for the process when not given. */
+  readonly validator?: SchemaValidator;
   readonly onRequestStart?: (id: number, feature: string) => void;
   readonly onRequestEnd?: (id: number, outcome: { metrics?: RequestMetrics; error?: unknown }) => void;
 }
@@ -215,6 +219,22 @@ export class ModelSession {
       else return { text, thinking, metrics: ev.metrics };
     }
     throw badResponseError(this.deps.backend.url, 'no final reply');
+  }
+
+  /**
+   * Asks for a JSON value of `req.schema` (sent as Ollama's `format`) and returns it parsed and
+   * validated, with the thinking apart. An unusable answer (not JSON, or not of the schema) is asked
+   * for once more with what was wrong; a second one is ModelError('unreadableOutput'), and an answer
+   * cut by the output limit is ModelError('outputCut'). See structured.ts.
+   */
+  structured<T>(req: StructuredRequest): Promise<StructuredResult<T>> {
+    return requestStructured<T>(req, {
+      model: this.model,
+      logger: this.deps.logger,
+      validator: this.deps.validator ?? sharedSchemaValidator(),
+      numPredict: req.options?.num_predict ?? DEFAULT_NUM_PREDICT,
+      complete: (r) => this.complete(r),
+    });
   }
 
   private afterDone(m: RequestMetrics, promptText: string): void {
