@@ -164,7 +164,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       return 2;
     }
   }
-  const contextTokens = budget ?? config.completionContextTokens;
+  const contextTokens = budget ?? config.features.completion.contextTokens;
   if (command === 'index') return indexCommand(resolve(values.repo ?? '.'), json, io);
   const open = (values.open ?? '').split(',').map((f) => f.trim()).filter((f) => f !== '');
   if (command === 'context' || command === 'complete') {

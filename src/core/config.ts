@@ -6,23 +6,46 @@ export type ContextSizeSetting = 'auto' | number;
 export interface HearthConfig {
   /** Base URL of the model server, normalized (scheme, host, port; no trailing slash, never credentials). */
   readonly serverUrl: string;
+  /** The model of every feature that does not name its own (`hearth.model`). */
   readonly model: string;
-  readonly completionModel: string;
-  readonly reviewModel: string;
-  readonly testsModel: string;
   readonly contextSize: ContextSizeSetting;
   readonly keepAlive: string;
   readonly requestHeaders: Readonly<Record<string, string>>;
   readonly parallelRequests: number;
   readonly requestTimeoutSeconds: number;
-  readonly completionEnabled: boolean;
-  /** Language id → enabled; "*" is the default for languages not listed. */
-  readonly completionLanguages: Readonly<Record<string, boolean>>;
-  readonly completionContextTokens: number;
-  readonly completionWarmup: boolean;
+  /** One entry per feature: its model, whether it is on, and its own options. */
+  readonly features: FeatureConfigs;
 }
 
 export type Feature = 'completion' | 'review' | 'tests';
+
+/** Every feature, in the order the status bar and the doctor list them. */
+export const FEATURES: readonly Feature[] = ['completion', 'review', 'tests'];
+
+/** What the status bar, the log and the doctor call each feature. */
+export const FEATURE_TITLES: Readonly<Record<Feature, string>> = { completion: 'Inline completions', review: 'Review', tests: 'Test generation' };
+
+/** What every feature has. */
+export interface FeatureConfig {
+  /** The model it uses: its own setting's, else `hearth.model`'s. */
+  readonly model: string;
+  /** The setting that chose `model` (the feature's own, or `hearth.model`), for messages that say what to change. */
+  readonly modelSetting: string;
+  readonly enabled: boolean;
+}
+
+export interface CompletionFeatureConfig extends FeatureConfig {
+  /** Language id → enabled; "*" is the default for languages not listed. */
+  readonly languages: Readonly<Record<string, boolean>>;
+  readonly contextTokens: number;
+  readonly warmup: boolean;
+}
+
+export interface FeatureConfigs {
+  readonly completion: CompletionFeatureConfig;
+  readonly review: FeatureConfig;
+  readonly tests: FeatureConfig;
+}
 
 interface SettingSpec<T> {
   readonly key: string;
@@ -98,7 +121,17 @@ export const SETTINGS = {
     markdownDescription: 'Tokens of repository context (definitions from other files) added to each completion prompt. The prompt keeps this part stable between keystrokes so the server\'s prompt cache can reuse it.',
     minimum: 0, maximum: 32768,
   },
-} as const satisfies Record<keyof HearthConfig, SettingSpec<unknown>>;
+} as const satisfies Record<string, SettingSpec<unknown>>;
+
+/**
+ * Each feature's own settings: the model it names (empty: `hearth.model`) and the switch that turns
+ * it on (none: always on). A feature's options are read into its entry by `readConfig`.
+ */
+export const FEATURE_SETTINGS = {
+  completion: { model: SETTINGS.completionModel, enabled: SETTINGS.completionEnabled },
+  review: { model: SETTINGS.reviewModel },
+  tests: { model: SETTINGS.testsModel },
+} as const satisfies Record<Feature, { readonly model: SettingSpec<string>; readonly enabled?: SettingSpec<boolean> }>;
 
 /** What a settings source knows about one key: its value and whether the user set it at all. */
 export interface SettingValue {
@@ -201,21 +234,30 @@ export function readConfig(
   const keepAlive = str(SETTINGS.keepAlive) || SETTINGS.keepAlive.default;
   if (!isKeepAlive(keepAlive)) warn(SETTINGS.keepAlive.key, `"${keepAlive}" is not a duration like 30m, 2h, 300 or -1; using ${SETTINGS.keepAlive.default}`);
 
+  const feature = (f: Feature): FeatureConfig => {
+    const spec: { readonly model: SettingSpec<string>; readonly enabled?: SettingSpec<boolean> } = FEATURE_SETTINGS[f];
+    const own = str(spec.model);
+    return { model: own || model, modelSetting: own ? spec.model.key : SETTINGS.model.key, enabled: spec.enabled ? bool(spec.enabled) : true };
+  };
+
   const config: HearthConfig = {
     serverUrl,
     model,
-    completionModel: str(SETTINGS.completionModel),
-    reviewModel: str(SETTINGS.reviewModel),
-    testsModel: str(SETTINGS.testsModel),
     contextSize,
     keepAlive: isKeepAlive(keepAlive) ? keepAlive : SETTINGS.keepAlive.default,
     requestHeaders,
     parallelRequests: int(SETTINGS.parallelRequests),
     requestTimeoutSeconds: int(SETTINGS.requestTimeoutSeconds),
-    completionEnabled: bool(SETTINGS.completionEnabled),
-    completionLanguages: languages(read(SETTINGS.completionLanguages.key).value, warn),
-    completionContextTokens: int(SETTINGS.completionContextTokens),
-    completionWarmup: bool(SETTINGS.completionWarmup),
+    features: {
+      completion: {
+        ...feature('completion'),
+        languages: languages(read(SETTINGS.completionLanguages.key).value, warn),
+        contextTokens: int(SETTINGS.completionContextTokens),
+        warmup: bool(SETTINGS.completionWarmup),
+      },
+      review: feature('review'),
+      tests: feature('tests'),
+    },
   };
   return invalidServer ? { config, warnings, invalidServer } : { config, warnings };
 }
@@ -238,13 +280,23 @@ function languages(v: unknown, warn: (key: string, message: string) => void): Re
 
 /** Whether inline completions are on for a language under these settings. */
 export function completionEnabledFor(config: HearthConfig, languageId: string): boolean {
-  if (!config.completionEnabled) return false;
-  return config.completionLanguages[languageId] ?? config.completionLanguages['*'] ?? true;
+  const completion = config.features.completion;
+  if (!completion.enabled) return false;
+  return completion.languages[languageId] ?? completion.languages['*'] ?? true;
 }
 
 export function modelFor(config: HearthConfig, feature: Feature): string {
-  const override = feature === 'completion' ? config.completionModel : feature === 'review' ? config.reviewModel : config.testsModel;
-  return override || config.model;
+  return config.features[feature].model;
+}
+
+/** The models these features use, each with the features that use it, in feature order. */
+export function modelsInUse(config: HearthConfig, features: readonly Feature[] = FEATURES): Map<string, Feature[]> {
+  const byModel = new Map<string, Feature[]>();
+  for (const f of features) {
+    const m = modelFor(config, f);
+    byModel.set(m, [...(byModel.get(m) ?? []), f]);
+  }
+  return byModel;
 }
 
 /** Go-style durations Ollama accepts for keep_alive, plain seconds, or -1. */

@@ -190,8 +190,30 @@ describe('completion settings', () => {
   });
   it('bad values warn and fall back', () => {
     const { config, warnings } = readConfig(source({ 'hearth.completion.enabled': 'yes', 'hearth.completion.languages': { go: 'on' }, 'hearth.completion.contextTokens': -1 }));
-    assert.equal(config.completionEnabled, true);
-    assert.equal(config.completionContextTokens, 2048);
+    assert.equal(config.features.completion.enabled, true);
+    assert.equal(config.features.completion.contextTokens, 2048);
     assert.deepEqual(warnings.map((w) => w.key).sort(), ['hearth.completion.contextTokens', 'hearth.completion.enabled', 'hearth.completion.languages']);
+  });
+});
+
+describe('the configuration: one entry per feature', () => {
+  it('each feature has its model, the setting that chose it, and whether it is on; the keys users have stay valid', () => {
+    const { config, warnings } = readConfig(source({
+      'hearth.model': 'gemma4:26b', 'hearth.completion.model': 'gemma4:e2b', 'hearth.completion.enabled': false,
+      'hearth.completion.languages': { go: false }, 'hearth.completion.contextTokens': 512, 'hearth.completion.warmup': false,
+    }));
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(config.features.completion, {
+      model: 'gemma4:e2b', modelSetting: 'hearth.completion.model', enabled: false,
+      languages: { '*': true, plaintext: false, markdown: false, scminput: false, go: false }, contextTokens: 512, warmup: false,
+    });
+    assert.deepEqual(config.features.review, { model: 'gemma4:26b', modelSetting: 'hearth.model', enabled: true });
+    assert.deepEqual(config.features.tests, { model: 'gemma4:26b', modelSetting: 'hearth.model', enabled: true });
+  });
+
+  it('an empty feature model (the default, or blanks) means hearth.model', () => {
+    const { config } = readConfig(source({ 'hearth.model': 'gemma4:e4b', 'hearth.review.model': '   ' }));
+    assert.equal(config.features.review.model, 'gemma4:e4b');
+    assert.equal(config.features.review.modelSetting, 'hearth.model');
   });
 });

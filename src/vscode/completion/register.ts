@@ -34,7 +34,7 @@ export function registerInlineCompletions(
       context: repoContext,
       redactor,
       logger,
-      settings: { ...DEFAULT_COMPLETION_SETTINGS, contextTokens: runtime.config.completionContextTokens },
+      settings: { ...DEFAULT_COMPLETION_SETTINGS, contextTokens: runtime.config.features.completion.contextTokens },
     });
     latencySub = engine.onLatency((slow, median) => {
       const next = slow ? median : undefined;
@@ -59,7 +59,7 @@ export function registerInlineCompletions(
     clearTimeout(warmTimer);
     warmTimer = setTimeout(() => {
       const editor = vscode.window.activeTextEditor;
-      if (editor && runtime.config.completionWarmup) void provider.warm(editor);
+      if (editor && runtime.config.features.completion.warmup) void provider.warm(editor);
     }, WARM_IDLE_MS);
   };
   context.subscriptions.push(
