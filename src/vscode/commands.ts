@@ -1,5 +1,6 @@
 // Hearth: Select Model, Pull Model, Show Log, Doctor — and the offer to pull a missing model.
 import * as vscode from 'vscode';
+import { FEATURE_TITLES, SETTINGS } from '../core/config';
 import { formatDoctor, runDoctor } from '../core/doctor';
 import { isSilent, ModelError } from '../core/errors';
 import type { Logger } from '../core/log';
@@ -30,14 +31,14 @@ export function registerCommands(context: vscode.ExtensionContext, runtime: Mode
 
 /** What a click on the status bar item offers. */
 async function statusMenu(runtime: ModelRuntime, pausedNow: () => boolean): Promise<void> {
-  const s = runtime.monitor.state;
+  const s = runtime.stateFor('completion');
   const items: Array<vscode.QuickPickItem & { command: string; args?: unknown[] }> = [
     pausedNow()
       ? { label: '$(debug-start) Resume inline completions', command: COMMANDS.togglePause }
       : { label: '$(debug-pause) Pause inline completions', command: COMMANDS.togglePause },
     { label: '$(server) Select model…', description: runtime.config.model, command: COMMANDS.selectModel },
   ];
-  if (s.kind === 'modelMissing') items.push({ label: `$(cloud-download) Pull ${s.model}`, command: COMMANDS.pullModel, args: [s.model] });
+  for (const model of missingModels(runtime)) items.push({ label: `$(cloud-download) Pull ${model}`, command: COMMANDS.pullModel, args: [model] });
   items.push(
     { label: '$(pulse) Doctor', description: 'check the server, model, context window', command: COMMANDS.doctor },
     { label: '$(output) Show log', command: COMMANDS.showLog },
@@ -45,6 +46,11 @@ async function statusMenu(runtime: ModelRuntime, pausedNow: () => boolean): Prom
   );
   const pick = await vscode.window.showQuickPick(items, { title: 'Hearth', placeHolder: s.kind === 'connected' ? `${s.model} on Ollama ${s.version}` : undefined });
   if (pick) await vscode.commands.executeCommand(pick.command, ...(pick.args ?? []));
+}
+
+/** The models of the editor's features that the server does not have, each once. */
+function missingModels(runtime: ModelRuntime): string[] {
+  return [...new Set(runtime.featureStates().filter((f) => f.state.kind === 'modelMissing').map((f) => f.state.model))];
 }
 
 interface ModelPick extends vscode.QuickPickItem {
@@ -64,7 +70,11 @@ function describeSummary(m: ModelSummary, caps: readonly string[] | undefined, c
 async function selectModel(runtime: ModelRuntime, logger: Logger): Promise<void> {
   const qp = vscode.window.createQuickPick<ModelPick>();
   qp.title = 'Hearth: Select Model';
-  qp.placeholder = `Model for all features on ${runtime.config.serverUrl}`;
+  // hearth.model: features that name their own model keep it, and the placeholder says so.
+  const own = runtime.features.filter((f) => runtime.config.features[f].modelSetting !== SETTINGS.model.key);
+  qp.placeholder = own.length === 0
+    ? `Model for all features on ${runtime.config.serverUrl}`
+    : `Model for every feature without its own on ${runtime.config.serverUrl} (${own.map((f) => `${FEATURE_TITLES[f].toLowerCase()}: ${runtime.config.features[f].model}, from ${runtime.config.features[f].modelSetting}`).join('; ')})`;
   qp.busy = true;
   qp.show();
   try {
@@ -113,7 +123,7 @@ async function pullModel(runtime: ModelRuntime, logger: Logger, model: string | 
   const name = model ?? (await vscode.window.showInputBox({
     title: 'Hearth: Pull Model',
     prompt: `Model to download to ${runtime.config.serverUrl}`,
-    value: runtime.config.model,
+    value: missingModels(runtime)[0] ?? runtime.config.model,
     validateInput: (v) => (/^[\w.\-/:]+$/.test(v.trim()) ? undefined : 'A model name such as gemma4:e4b'),
   }))?.trim();
   if (!name) return;

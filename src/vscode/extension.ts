@@ -1,6 +1,7 @@
 // The composition root: build the services once, register each feature, and hand every
 // disposable to VS Code. Each feature starts in isolation: one failing must not stop the others.
 import * as vscode from 'vscode';
+import type { Feature } from '../core/config';
 import type { Logger } from '../core/log';
 import { registerCommands } from './commands';
 import { OUTPUT_CHANNEL } from './ids';
@@ -12,13 +13,16 @@ import { SecretlintRedactor } from '../node/privacy/redact';
 import { registerStatusBar, type CompletionStatus } from './statusBar';
 import { RESTRICTED_MODE_NOTE } from './statusView';
 
+/** The features this editor runs: the runtime watches each one's model. Review and tests join here. */
+const FEATURES: readonly Feature[] = ['completion'];
+
 export function activate(context: vscode.ExtensionContext): void {
   const channel = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
   context.subscriptions.push(channel);
   const logger = channelLogger(channel);
   let runtime: ModelRuntime;
   try {
-    runtime = new ModelRuntime(logger);
+    runtime = new ModelRuntime(logger, FEATURES);
   } catch (e) {
     logger.error(`Activation failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     void vscode.window.showErrorMessage('Hearth could not start. See "Hearth: Show Log".');

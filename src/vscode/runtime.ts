@@ -1,8 +1,9 @@
 // The model side of the running extension: the current configuration, its ModelService and the
-// ConnectionMonitor. A configuration change disposes them and builds new ones, rather than patching.
+// ConnectionMonitor of the features the editor runs (each one's own model). A configuration change
+// disposes them and builds new ones, rather than patching.
 import * as vscode from 'vscode';
-import type { HearthConfig } from '../core/config';
-import { ConnectionMonitor, type ConnectionState } from '../core/connection';
+import { FEATURE_TITLES, modelsInUse, type Feature, type HearthConfig } from '../core/config';
+import { ConnectionMonitor, type ConnectionState, type FeatureState } from '../core/connection';
 import type { Logger } from '../core/log';
 import { ModelService } from '../core/model/service';
 import { OllamaBackend } from '../node/ollama/ollamaBackend';
@@ -19,13 +20,14 @@ export class ModelRuntime implements vscode.Disposable {
   private readonly rebuiltEmitter = new vscode.EventEmitter<void>();
   private inFlight = 0;
 
-  /** Fires with the connection state of the configured model. */
+  /** Fires with the new state of a model a feature uses. */
   readonly onDidChangeState = this.stateEmitter.event;
   /** Fires with the number of model requests in flight. */
   readonly onDidChangeActivity = this.activityEmitter.event;
   readonly onDidRebuild = this.rebuiltEmitter.event;
 
-  constructor(private readonly logger: Logger) {
+  /** `features`: the features this editor runs; the monitor watches the model of each. */
+  constructor(private readonly logger: Logger, readonly features: readonly Feature[]) {
     this.build();
   }
 
@@ -33,6 +35,11 @@ export class ModelRuntime implements vscode.Disposable {
   get monitor(): ConnectionMonitor { return this._monitor; }
   get config(): HearthConfig { return this._config; }
   get busy(): boolean { return this.inFlight > 0; }
+
+  /** Whether a feature's own model can be asked now; a feature depends on nothing else. */
+  stateFor(feature: Feature): ConnectionState { return this._monitor.stateFor(feature); }
+  /** Each feature the editor runs, with its model's state, for the status bar. */
+  featureStates(): FeatureState[] { return this._monitor.featureStates(); }
 
   /** Rebuilds when a hearth.* setting changed. */
   onConfigurationChanged(e: vscode.ConfigurationChangeEvent): void {
@@ -55,7 +62,7 @@ export class ModelRuntime implements vscode.Disposable {
     this._config = config;
     const backend = new OllamaBackend(config.serverUrl, { headers: config.requestHeaders });
     this._service = new ModelService(backend, config, this.logger);
-    this._monitor = new ConnectionMonitor(this._service, config.model);
+    this._monitor = ConnectionMonitor.forFeatures(this._service, this.features);
     this.inFlight = 0;
     let warnedTruncation = false;
     const monitor = this._monitor;
@@ -80,7 +87,8 @@ export class ModelRuntime implements vscode.Disposable {
       }),
       { dispose: () => monitor.dispose() },
     );
-    this.logger.info(`Server ${config.serverUrl}, model ${config.model}, context ${config.contextSize}, keep_alive ${config.keepAlive}`);
+    const models = [...modelsInUse(config, this.features)].map(([model, fs]) => `${fs.map((f) => FEATURE_TITLES[f].toLowerCase()).join(', ')}: ${model} (${config.features[fs[0]].modelSetting})`);
+    this.logger.info(`Server ${config.serverUrl}, ${models.join('; ')}, context ${config.contextSize}, keep_alive ${config.keepAlive}`);
     this.rebuiltEmitter.fire();
     void monitor.check();
   }

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { STATUS_ITEM_ID } from './ids';
 import type { ModelRuntime } from './runtime';
-import { statusView } from './statusView';
+import { featuresStatusView } from './statusView';
 
 /** What the status bar needs to know beyond the connection: pause and slowness of completions. */
 export interface CompletionStatus {
@@ -16,7 +16,7 @@ export function registerStatusBar(context: vscode.ExtensionContext, runtime: Mod
   const item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Right, 100);
   item.name = 'Hearth';
   const render = () => {
-    const v = statusView(runtime.monitor.state, runtime.config.serverUrl, { busy: runtime.busy, paused: completions.paused, slowMs: completions.slowMs, restricted: !vscode.workspace.isTrusted });
+    const v = featuresStatusView(runtime.featureStates(), runtime.config.serverUrl, { busy: runtime.busy, paused: completions.paused, slowMs: completions.slowMs, restricted: !vscode.workspace.isTrusted });
     item.text = v.text;
     item.tooltip = v.tooltip;
     item.accessibilityInformation = { label: v.label, role: 'button' };

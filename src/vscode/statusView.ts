@@ -1,6 +1,8 @@
-// What the status bar item shows for each connection state. Pure (no vscode import), so it is
-// tested in plain Node; statusBar.ts applies it to the real item.
-import type { ConnectionState } from '../core/connection';
+// What the status bar item shows for each connection state, and for the features the editor runs
+// (each with its own model). Pure (no vscode import), so it is tested in plain Node; statusBar.ts
+// applies it to the real item.
+import { FEATURE_TITLES } from '../core/config';
+import type { ConnectionState, FeatureState } from '../core/connection';
 import { COMMANDS } from './ids';
 
 export interface StatusView {
@@ -27,7 +29,30 @@ export const RESTRICTED_MODE_NOTE = 'Restricted Mode: no repository index or git
 
 /** Pure: what the item shows for a state (tested without an editor). */
 export function statusView(s: ConnectionState, serverUrl: string, flags: ActivityFlags): StatusView {
-  const v = connectionView(s, serverUrl, flags);
+  return withRestrictedNote(connectionView(s, serverUrl, flags), flags);
+}
+
+/**
+ * Pure: what the item shows for the features the editor runs. The feature whose model needs
+ * attention most leads (the first feature when all are well); the tooltip lists each feature's
+ * model and its state.
+ */
+export function featuresStatusView(features: readonly FeatureState[], serverUrl: string, flags: ActivityFlags): StatusView {
+  if (features.length === 0) throw new Error('featuresStatusView: no feature');
+  const lead = features.reduce((a, b) => (URGENCY[b.state.kind] > URGENCY[a.state.kind] ? b : a));
+  const v = connectionView(lead.state, serverUrl, flags);
+  const line = (f: FeatureState) => `${FEATURE_TITLES[f.feature]}: ${f.state.model} (${f.modelSetting}), ${STATE_WORDS[f.state.kind]}`;
+  const models = features.map(line).join('\n');
+  // One model: the label already names it. Several: say what each feature has.
+  const label = new Set(features.map((f) => f.state.model)).size === 1 ? v.label : `${v.label}${/[.!?]$/.test(v.label) ? '' : '.'} ${features.map(line).join('; ')}.`;
+  return withRestrictedNote({ ...v, label, tooltip: `${v.tooltip}\n\n${models}` }, flags);
+}
+
+/** How much a model's state needs the user: the most urgent one leads the item. */
+const URGENCY: Record<ConnectionState['kind'], number> = { connected: 0, checking: 1, modelMissing: 2, error: 3, unreachable: 4 };
+const STATE_WORDS: Record<ConnectionState['kind'], string> = { connected: 'ready', checking: 'checking', modelMissing: 'not installed', error: 'failing', unreachable: 'server unreachable' };
+
+function withRestrictedNote(v: StatusView, flags: ActivityFlags): StatusView {
   if (!flags.restricted) return v;
   // The shield stays in every state: what is off does not depend on the connection.
   return { ...v, text: `$(shield) ${v.text}`, label: `${v.label}${/[.!?]$/.test(v.label) ? '' : '.'} ${RESTRICTED_MODE_NOTE}`, tooltip: `${v.tooltip}\n\n${RESTRICTED_MODE_NOTE}` };

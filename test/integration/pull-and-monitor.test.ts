@@ -94,6 +94,24 @@ describe('ConnectionMonitor', () => {
     }
   });
 
+  it('per feature: a missing hearth.model does not hold back completions on their own installed model', async () => {
+    const fake = new FakeOllama();
+    const { service } = serviceFor(await fake.start(0), { 'hearth.model': 'gemma4:31b', 'hearth.completion.model': 'gemma4:e2b' });
+    const monitor = ConnectionMonitor.forFeatures(service, ['completion', 'review'], { healthyIntervalMs: 60_000 });
+    try {
+      await monitor.check();
+      assert.equal(monitor.stateFor('completion').kind, 'connected');
+      assert.equal(monitor.stateFor('review').kind, 'modelMissing');
+      // Pulled elsewhere (`ollama pull`): the next check finds it.
+      for await (const _ of service.backend.pull('gemma4:31b', new AbortController().signal)) { /* drain */ }
+      await monitor.check();
+      assert.deepEqual(monitor.featureStates().map((f) => f.state.kind), ['connected', 'connected']);
+    } finally {
+      monitor.dispose();
+      await fake.stop();
+    }
+  });
+
   it('backs off while unreachable (2 s, 4 s, 8 s … up to 30 s)', async () => {
     const dead = new FakeOllama();
     const url = await dead.start(0);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RESTRICTED_MODE_NOTE, statusView } from '../../src/vscode/statusView';
+import { featuresStatusView, RESTRICTED_MODE_NOTE, statusView } from '../../src/vscode/statusView';
 import { classifyServerError, unreachableError } from '../../src/core/errors';
 import { describeFromShow } from '../../src/core/model/describe';
 import { COMMANDS } from '../../src/vscode/ids';
@@ -86,5 +86,43 @@ describe('status bar view: Restricted Mode', () => {
     assert.equal(v.text, '$(check) gemma4:e4b');
     assert.ok(!v.tooltip.includes('Restricted Mode'));
     assert.ok(!v.label.includes('Restricted Mode'));
+  });
+});
+
+describe('status bar view: each feature\'s model', () => {
+  const e2b = describeFromShow('gemma4:e2b', { capabilities: ['completion'], model_info: { 'general.architecture': 'gemma4', 'gemma4.context_length': 131072 } });
+  const ready = { kind: 'connected' as const, model: 'gemma4:e2b', version: '0.33.0', description: e2b, numCtx: 32768 };
+  const missing = { kind: 'modelMissing' as const, model: 'gemma4:31b', version: '0.33.0', error: classifyServerError({ status: 404, message: "model 'gemma4:31b' not found", url, model: 'gemma4:31b' }) };
+
+  it('one feature: the item is that feature\'s model, the tooltip says which setting chose it', () => {
+    const v = featuresStatusView([{ feature: 'completion', modelSetting: 'hearth.completion.model', state: ready }], url, { busy: false });
+    assert.equal(v.text, '$(check) gemma4:e2b');
+    assert.equal(v.label, `Hearth: connected to ${url}, model gemma4:e2b`);
+    assert.ok(v.tooltip.endsWith('\n\nInline completions: gemma4:e2b (hearth.completion.model), ready'), v.tooltip);
+    assert.ok(!v.warning);
+  });
+  it('a feature whose model is missing leads, and the label says what each feature has', () => {
+    const v = featuresStatusView([
+      { feature: 'completion', modelSetting: 'hearth.completion.model', state: ready },
+      { feature: 'review', modelSetting: 'hearth.model', state: missing },
+    ], url, { busy: false });
+    assert.equal(v.text, '$(warning) gemma4:31b missing');
+    assert.equal(v.command, COMMANDS.pullModel);
+    assert.ok(v.warning);
+    assert.match(v.label, /Inline completions: gemma4:e2b \(hearth\.completion\.model\), ready; Review: gemma4:31b \(hearth\.model\), not installed\.$/);
+    assert.match(v.tooltip, /\n\nInline completions: gemma4:e2b \(hearth\.completion\.model\), ready\nReview: gemma4:31b \(hearth\.model\), not installed$/);
+  });
+  it('all well: the first feature leads; pause and slowness still show', () => {
+    const both = [
+      { feature: 'completion' as const, modelSetting: 'hearth.completion.model', state: ready },
+      { feature: 'review' as const, modelSetting: 'hearth.model', state: { ...ready, model: 'gemma4:26b' } },
+    ];
+    assert.equal(featuresStatusView(both, url, { busy: false }).text, '$(check) gemma4:e2b');
+    assert.equal(featuresStatusView(both, url, { busy: false, paused: true }).text, '$(debug-pause) gemma4:e2b');
+  });
+  it('Restricted Mode: the note comes last, after the models', () => {
+    const v = featuresStatusView([{ feature: 'completion', modelSetting: 'hearth.model', state: ready }], url, { busy: false, restricted: true });
+    assert.equal(v.text, '$(shield) $(check) gemma4:e2b');
+    assert.ok(v.tooltip.endsWith(`Inline completions: gemma4:e2b (hearth.model), ready\n\n${RESTRICTED_MODE_NOTE}`));
   });
 });

@@ -32,8 +32,8 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
     try {
       const document = editor.document;
       if (this.paused || !completionEnabledFor(this.runtime.config, document.languageId)) return;
-      const state = this.runtime.monitor.state.kind;
-      if (state !== 'connected') return;
+      // Its own model only: another feature's missing model never holds completions back.
+      if (this.runtime.stateFor('completion').kind !== 'connected') return;
       if (!(await this.gate.admit(document)).admitted) return;
       const position = editor.selection.active;
       const { cursor, prefixFirstLine } = cursorSlice(document, position, indentUnitFor(document));
@@ -55,7 +55,7 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
       if (!manual && (this.paused || !completionEnabledFor(this.runtime.config, document.languageId))) return undefined;
       // While the suggest widget is open its item wins; a second suggestion would fight it.
       if (context.selectedCompletionInfo) return undefined;
-      const state = this.runtime.monitor.state.kind;
+      const state = this.runtime.stateFor('completion').kind;
       if (state === 'unreachable' || state === 'modelMissing') return undefined;
       // The privacy gate: a secret-looking, ignored or linked-out file never enters a prompt.
       const verdict = await this.gate.admit(document);
