@@ -4,7 +4,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readConfig, SETTINGS, type HearthConfig, type SettingValue } from '../core/config';
+import { FEATURE_SETTINGS, readConfig, SETTINGS, type HearthConfig, type SettingValue } from '../core/config';
 import { formatDoctor, runDoctor } from '../core/doctor';
 import { ModelError } from '../core/errors';
 import type { ModelBackend } from '../core/model/backend';
@@ -36,7 +36,7 @@ const USAGE = `Usage: hearth [--host URL] [--model NAME] [--json] <command>
 
 Commands:
   models                    List the server's models with capabilities and context lengths
-  doctor                    Check the server, the configured models, thinking and the context window
+  doctor                    Check the server, each feature's model, thinking and the context window
   complete FILE:LINE:COL    Complete at a position (1-based, as editors show it), through the same
                             pipeline the editor uses; prints the completion, or with --json also the
                             prompt route, prompt tokens and timings
@@ -49,7 +49,10 @@ Options:
   --host URL          Ollama server (default: $OLLAMA_HOST, else ${SETTINGS.serverUrl.default}).
                       A user name and password in it (http://user:pw@host:11434) are sent as
                       Basic authentication and never shown
-  --model NAME        Model to check (default: ${SETTINGS.model.default})
+  --model NAME        Model of every feature without its own (default: ${SETTINGS.model.default})
+  --completion-model NAME, --review-model NAME, --tests-model NAME
+                      A feature's own model, as hearth.completion.model etc. (complete uses
+                      the completion model; doctor checks each feature's)
   --context N         Context window: "auto" or a number of tokens (default: auto)
   --timeout SECONDS   Longest wait for a model request, ${TIMEOUT.minimum} to ${TIMEOUT.maximum} (default: ${TIMEOUT.default})
   --repo DIR          Repository root. index: default the current directory. context/complete:
@@ -99,6 +102,9 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       options: {
         host: { type: 'string' },
         model: { type: 'string' },
+        'completion-model': { type: 'string' },
+        'review-model': { type: 'string' },
+        'tests-model': { type: 'string' },
         context: { type: 'string' },
         timeout: { type: 'string' },
         repo: { type: 'string' },
@@ -138,6 +144,9 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const flags: Record<string, unknown> = {
     'hearth.serverUrl': values.host,
     'hearth.model': values.model,
+    [FEATURE_SETTINGS.completion.model.key]: values['completion-model'],
+    [FEATURE_SETTINGS.review.model.key]: values['review-model'],
+    [FEATURE_SETTINGS.tests.model.key]: values['tests-model'],
     'hearth.contextSize': values.context === undefined ? undefined : /^\d+$/.test(values.context) ? Number(values.context) : values.context,
     'hearth.requestTimeoutSeconds': timeout,
   };

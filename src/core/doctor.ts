@@ -1,7 +1,7 @@
 // One diagnosis for the CLI (`hearth doctor`) and the editor ("Hearth: Doctor"): each check says
 // what it found and, when something is wrong, the fix.
 import type { Feature, HearthConfig } from './config';
-import { modelFor } from './config';
+import { FEATURE_TITLES, FEATURES, modelsInUse } from './config';
 import { ModelError } from './errors';
 import type { ModelBackend, ModelDescription } from './model/backend';
 import { decideNumCtx, type NumCtxDecision } from './model/numCtx';
@@ -23,25 +23,35 @@ export interface DoctorModelReport {
   readonly numCtx?: NumCtxDecision;
 }
 
+/** One feature's model and whether it can be used: `unknown` when the server could not be asked. */
+export interface DoctorFeatureReport {
+  readonly feature: Feature;
+  readonly model: string;
+  /** The setting that chose the model (the feature's own, or hearth.model). */
+  readonly modelSetting: string;
+  readonly status: 'ready' | 'unusable' | 'unknown';
+}
+
 export interface DoctorReport {
   readonly serverUrl: string;
   readonly healthy: boolean;
   readonly version?: string;
+  readonly features: readonly DoctorFeatureReport[];
   readonly models: readonly DoctorModelReport[];
   readonly checks: readonly DoctorCheck[];
 }
 
 export const MIN_OLLAMA_VERSION = '0.30.0';
-const FEATURES: readonly Feature[] = ['completion', 'review', 'tests'];
 
 export async function runDoctor(backend: ModelBackend, config: HearthConfig, signal?: AbortSignal): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [];
   const add = (c: DoctorCheck) => checks.push(c);
-  const byModel = new Map<string, Feature[]>();
-  for (const f of FEATURES) {
-    const m = modelFor(config, f);
-    byModel.set(m, [...(byModel.get(m) ?? []), f]);
-  }
+  const byModel = modelsInUse(config);
+  const features = (usable: (model: string) => boolean | undefined): DoctorFeatureReport[] => FEATURES.map((feature) => {
+    const { model, modelSetting } = config.features[feature];
+    const ok = usable(model);
+    return { feature, model, modelSetting, status: ok === undefined ? 'unknown' : ok ? 'ready' : 'unusable' };
+  });
 
   let version: string | undefined;
   try {
@@ -53,7 +63,7 @@ export async function runDoctor(backend: ModelBackend, config: HearthConfig, sig
   } catch (e) {
     const err = asModelError(e);
     add({ id: 'server', title: 'Server', status: 'fail', detail: err.message, fix: err.fix });
-    return { serverUrl: backend.url, healthy: false, models: [...byModel].map(([model, features]) => ({ model, features })), checks };
+    return { serverUrl: backend.url, healthy: false, features: features(() => undefined), models: [...byModel].map(([model, features]) => ({ model, features })), checks };
   }
 
   let loaded: Awaited<ReturnType<ModelBackend['loaded']>> = [];
@@ -87,7 +97,8 @@ export async function runDoctor(backend: ModelBackend, config: HearthConfig, sig
       add({ id: `loaded:${model}`, title: `Loaded instance of ${model}`, status: 'warn', detail: `loaded with a ${running.contextLength}-token window by another client; Hearth's next request reloads it with ${numCtx.numCtx}`, fix: 'Give every client the same num_ctx (or set hearth.contextSize to match) to avoid reloads.' });
     }
   }
-  return { serverUrl: backend.url, healthy: !checks.some((c) => c.status === 'fail'), version, models, checks };
+  const usable = (model: string) => !checks.some((c) => c.status === 'fail' && (c.id === `model:${model}` || c.id === `capability:${model}`));
+  return { serverUrl: backend.url, healthy: !checks.some((c) => c.status === 'fail'), version, features: features(usable), models, checks };
 }
 
 export function formatDoctor(r: DoctorReport): string {
@@ -97,6 +108,9 @@ export function formatDoctor(r: DoctorReport): string {
     lines.push(`${mark[c.status]} ${c.title}: ${c.detail}`);
     if (c.fix && c.status !== 'ok') lines.push(`    fix: ${c.fix}`);
   }
+  const word = { ready: 'ready', unusable: 'cannot run: see its model above', unknown: 'not checked: the server did not answer' } as const;
+  lines.push('Features:');
+  for (const f of r.features) lines.push(`  ${FEATURE_TITLES[f.feature]}: ${f.model} (${f.modelSetting}), ${word[f.status]}`);
   lines.push(r.healthy ? 'Healthy.' : 'Not healthy: see the fixes above.');
   return lines.join('\n');
 }

@@ -44,6 +44,25 @@ describe('hearth doctor', () => {
     assert.match(r.out, /fix: Pull it with "Hearth: Pull Model" \(or `ollama pull gemma4:31b`\)/);
   });
 
+  it('each feature\'s model: completions on their own installed model, review and tests on a missing hearth.model', async () => {
+    const r = await cli(['--host', h.url, '--model', 'gemma4:31b', '--completion-model', 'gemma4:e2b', 'doctor']);
+    assert.equal(r.code, 1, 'a feature whose model is missing is a problem');
+    assert.match(r.out, /✓ Model gemma4:e2b: installed \(completion\)/);
+    assert.match(r.out, /✗ Model gemma4:31b: The model gemma4:31b is not installed.* \(review, tests\)/);
+    assert.match(r.out, /Features:\n {2}Inline completions: gemma4:e2b \(hearth\.completion\.model\), ready\n {2}Review: gemma4:31b \(hearth\.model\), cannot run: see its model above\n {2}Test generation: gemma4:31b \(hearth\.model\), cannot run/);
+    const report = JSON.parse((await cli(['--host', h.url, '--model', 'gemma4:31b', '--completion-model', 'gemma4:e2b', '--tests-model', 'gemma4:26b', 'doctor', '--json'])).out);
+    assert.deepEqual(report.features, [
+      { feature: 'completion', model: 'gemma4:e2b', modelSetting: 'hearth.completion.model', status: 'ready' },
+      { feature: 'review', model: 'gemma4:31b', modelSetting: 'hearth.model', status: 'unusable' },
+      { feature: 'tests', model: 'gemma4:26b', modelSetting: 'hearth.tests.model', status: 'ready' },
+    ]);
+  });
+
+  it('every feature on one healthy model: each is listed ready', async () => {
+    const r = await cli(['--host', h.url, 'doctor']);
+    assert.match(r.out, /Features:\n {2}Inline completions: gemma4:e4b \(hearth\.model\), ready\n {2}Review: gemma4:e4b \(hearth\.model\), ready\n {2}Test generation: gemma4:e4b \(hearth\.model\), ready\nHealthy\./);
+  });
+
   it('a context size above the trained length: a warning, capped', async () => {
     const r = await cli(['--host', h.url, '--context', '300000', 'doctor', '--json']);
     const report = JSON.parse(r.out);
@@ -64,6 +83,7 @@ describe('hearth doctor', () => {
     assert.equal(report.checks[0].status, 'fail');
     assert.match(report.checks[0].detail, /Cannot reach Ollama at .*ECONNREFUSED/);
     assert.match(report.checks[0].fix, /ollama serve/);
+    assert.deepEqual(report.features.map((f: { status: string }) => f.status), ['unknown', 'unknown', 'unknown'], 'no feature is called ready or broken unasked');
   });
 });
 
@@ -124,6 +144,16 @@ describe('hearth complete', () => {
     assert.ok(out.timings.timeToFirstToken >= 0);
     const req = h.fake.requests.filter((x) => x.path === '/api/generate').at(-1)!;
     assert.ok(req.body.prompt.endsWith('<|turn>model\n    return '));
+  });
+
+  it('--completion-model: completes with that model even when hearth.model is not installed', async () => {
+    h.fake.reply({ response: 'a + b' });
+    const r = await cli(['--host', h.url, '--model', 'gemma4:31b', '--completion-model', 'gemma4:e2b', 'complete', `${join(dir, 'add.py')}:2:12`, '--json']);
+    assert.equal(r.code, 0, r.err);
+    const out = JSON.parse(r.out);
+    assert.equal(out.model, 'gemma4:e2b');
+    assert.equal(out.completion, 'a + b');
+    assert.equal(h.fake.requests.filter((x) => x.path === '/api/generate').at(-1)!.body.model, 'gemma4:e2b');
   });
 
   it('a reply the filters cut short still reports our figures; the server\'s never arrived', async () => {
