@@ -117,6 +117,28 @@ describe('ParsePool', () => {
     }
   });
 
+  it('a worker holds its next batch, so it parses on while the calling thread is busy', async () => {
+    // In the editor the calling thread is the extension host's, which the editor's start-up keeps
+    // busy for a second at a time: the worker must not wait for it between two batches.
+    const root = corpus(12);
+    const files = (await walkWorkspace({ root })).files.filter((f) => f.language === 'typescript');
+    assert.equal(files.length, 3);
+    const pool = new ParsePool({ workers: 1, batchFiles: 1 });
+    try {
+      await pool.parseText('warm.ts', 'typescript', 'let x = 1;\n'); // the worker is up, its grammar loaded
+      let results = 0;
+      const running = pool.parseFiles(files, () => { results++; });
+      // The calling thread busy for a second (a tiny file parses in a millisecond or two).
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+      // Everything the worker sent meanwhile is read before the next turn of the event loop.
+      await new Promise((r) => setImmediate(r));
+      assert.ok(results >= 2, `${results} result(s) waiting: the worker stopped after its first batch`);
+      await running;
+    } finally {
+      await pool.dispose();
+    }
+  });
+
   it('start() brings the workers up ahead of work', async () => {
     const pool = new ParsePool({ workers: 2 });
     try {
