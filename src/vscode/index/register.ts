@@ -16,6 +16,8 @@ import { COMMANDS } from '../ids';
 import { trackOpenTabs } from './openTabs';
 
 const BUFFER_DEBOUNCE_MS = 400;
+/** Progress on the status bar changes at most this often: each report is a message to the window. */
+const PROGRESS_MS = 250;
 
 export interface IndexFeature {
   readonly context: ContextProvider;
@@ -75,11 +77,15 @@ function startIndex(context: vscode.ExtensionContext, logger: Logger, folder: vs
     const controller = new AbortController();
     cancel = controller;
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Hearth: indexing' }, async (progress) => {
-      let last = 0;
+      let lastPct = -1;
+      let lastAt = 0;
       report = (done, total) => {
         const pct = total ? Math.floor((done / total) * 100) : 100;
-        if (pct !== last) progress.report({ message: `${pct}% (${done}/${total} files)` });
-        last = pct;
+        const now = performance.now();
+        if (pct === lastPct || (now - lastAt < PROGRESS_MS && done < total)) return;
+        lastPct = pct;
+        lastAt = now;
+        progress.report({ message: `${pct}% (${done}/${total} files)` });
       };
       try {
         await service.build(controller.signal);
