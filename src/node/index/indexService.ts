@@ -139,7 +139,7 @@ export class IndexService {
       files: files.length, bytes, symbols: this.index.symbolCount, ms, mbPerSec: bytes / 1048576 / (ms / 1000),
       cacheHits, parsed: toParse.length, errors, skipped,
     };
-    this.opts.logger.info(`Indexed ${stats.files} files (${(bytes / 1048576).toFixed(1)} MB, ${stats.symbols} symbols) in ${Math.round(ms)} ms: ${cacheHits} from cache, ${toParse.length} parsed, ${errors} failed${signal?.aborted ? ' (cancelled)' : ''}.`);
+    this.opts.logger.info(`Indexed ${stats.files} files (${(bytes / 1048576).toFixed(1)} MB, ${stats.symbols} symbols) in ${Math.round(ms)} ms (${stats.mbPerSec.toFixed(2)} MB/s): ${cacheHits} from cache, ${toParse.length} parsed, ${errors} failed${signal?.aborted ? ' (cancelled)' : ''}.`);
     return stats;
   }
 
