@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { FakeOllama } from '../test/fake-ollama/index';
 import { serviceFor } from '../test/support/model';
 import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS } from '../src/core/completion/engine';
-import { TextLines } from '../src/core/completion/cursorText';
+import { TextLines } from '../src/core/text/cursorText';
 import { NO_CONTEXT } from '../src/core/completion/types';
 import { silentLogger } from '../src/core/log';
 import { summarize, type Summary } from './stats';

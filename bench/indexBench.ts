@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IndexContextProvider } from '../src/core/index/contextProvider';
-import { TextLines } from '../src/core/completion/cursorText';
+import { TextLines } from '../src/core/text/cursorText';
 import { silentLogger } from '../src/core/log';
 import { TokenEstimator } from '../src/core/model/tokens';
 import { IndexService } from '../src/node/index/indexService';

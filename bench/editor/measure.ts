@@ -361,7 +361,7 @@ function firstDifference(a: string, b: string): number | undefined {
   return i === a.length && i === b.length ? undefined : i;
 }
 
-/** Which part of Hearth's Gemma prompt holds offset `at` (see src/core/prompt/completionPrompt.ts). */
+/** Which part of Hearth's Gemma prompt holds offset `at` (see src/core/completion/prompt.ts). */
 function sectionAt(prompt: string, at: number): PromptSection {
   const user = prompt.indexOf('<|turn>user\n');
   const after = prompt.indexOf('<after>\n');

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import ts from 'typescript';
-import { languageIdForPath, TextLines } from '../../src/core/completion/cursorText';
+import { languageIdForPath, TextLines } from '../../src/core/text/cursorText';
 import type { CursorContext } from '../../src/core/completion/types';
 import { resolveCrossFileUses, RESOLVER_OPTIONS } from './groundTruth';
 import type { GroundTruthDef } from './metric';

@@ -10,7 +10,7 @@
 // in node_modules are the install time.
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { languageIdForPath } from '../../src/core/completion/cursorText';
+import { languageIdForPath } from '../../src/core/text/cursorText';
 import type { ContextProvider, ContextSnippet, CursorContext } from '../../src/core/completion/types';
 import { TokenEstimator } from '../../src/core/model/tokens';
 import { identifierTokens as coreTokens, jaccard } from '../../src/core/index/similar';

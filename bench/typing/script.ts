@@ -4,7 +4,7 @@
 // region, so the text after the cursor is a constant suffix and the line after the cursor is empty.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { cursorSliceFromText } from '../../src/core/completion/cursorText';
+import { cursorSliceFromText } from '../../src/core/text/cursorText';
 import type { CursorContext } from '../../src/core/completion/types';
 import { between, draw } from './random';
 import { cursorPositionIn } from './promptPosition';

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS } from '../../src/core/completion/engine';
-import { cursorSliceFromText } from '../../src/core/completion/cursorText';
+import { cursorSliceFromText } from '../../src/core/text/cursorText';
 import { NO_CONTEXT } from '../../src/core/completion/types';
 import { MemoryLogger } from '../../src/core/log';
 import { useFakeOllama } from '../support/fake';

@@ -5,7 +5,7 @@ import { before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeOllama, type RecordedRequest } from '../fake-ollama/index';
 import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS, type CompletionRequest } from '../../src/core/completion/engine';
-import { cursorFromText } from '../../src/core/completion/cursorText';
+import { cursorFromText } from '../../src/core/text/cursorText';
 import { NO_CONTEXT } from '../../src/core/completion/types';
 import { MemoryLogger } from '../../src/core/log';
 import type { ModelService } from '../../src/core/model/service';

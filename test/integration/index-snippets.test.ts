@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { TextLines } from '../../src/core/completion/cursorText';
+import { TextLines } from '../../src/core/text/cursorText';
 import { silentLogger } from '../../src/core/log';
 import { cutSnippet, MAX_SIGNATURE_CHARS, MAX_WHOLE_LINES, snippetOf, type IndexedDefinition, type LocatedDefinition } from '../../src/core/index/snippets';
 import { readTextFileSync } from '../../src/node/fs/readText';

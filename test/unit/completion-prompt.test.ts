@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildCompletionPrompt, chooseRoute, SEED_MAX_CHARS } from '../../src/core/prompt/completionPrompt';
+import { buildCompletionPrompt, chooseRoute, SEED_MAX_CHARS } from '../../src/core/completion/prompt';
 import { CONTROL_TOKENS, neutralize } from '../../src/core/prompt/neutralize';
-import { cutWindows } from '../../src/core/prompt/windows';
+import { cutWindows } from '../../src/core/completion/windows';
 import { describeFromShow } from '../../src/core/model/describe';
-import { cursorFromText } from '../../src/core/completion/cursorText';
+import { cursorFromText } from '../../src/core/text/cursorText';
 import type { ContextSnippet } from '../../src/core/completion/types';
 import { matchSnapshot } from '../support/snapshot';
 

@@ -4,7 +4,7 @@ import { RepoIndex, type IndexedFile } from '../../src/core/index/repoIndex';
 import { definitionSnippets, MAX_WHOLE_LINES, snippetOf } from '../../src/core/index/snippets';
 import { IndexContextProvider, importMatches, proximity } from '../../src/core/index/contextProvider';
 import type { Definition, FileTags, LanguageId } from '../../src/core/index/tags';
-import { cursorFromText } from '../../src/core/completion/cursorText';
+import { cursorFromText } from '../../src/core/text/cursorText';
 
 const est = (t: string) => Math.ceil(t.length / 4);
 

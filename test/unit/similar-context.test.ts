@@ -5,7 +5,7 @@ import { EditorContextProvider, SIMILAR_SHARE } from '../../src/core/index/edito
 import { IndexContextProvider } from '../../src/core/index/contextProvider';
 import { RepoIndex } from '../../src/core/index/repoIndex';
 import { snippetOf } from '../../src/core/index/snippets';
-import { cursorFromText } from '../../src/core/completion/cursorText';
+import { cursorFromText } from '../../src/core/text/cursorText';
 
 const est = (t: string) => Math.ceil(t.length / 4);
 

@@ -2,7 +2,7 @@
 // tail, and usable on a line longer than the whole budget (minified code).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ANCHOR_CHARS, ANCHOR_LINES, cutWindows, KEEP_SLACK, MAX_CLOSER_LINES, suffixParts } from '../../src/core/prompt/windows';
+import { ANCHOR_CHARS, ANCHOR_LINES, cutWindows, KEEP_SLACK, MAX_CLOSER_LINES, suffixParts } from '../../src/core/completion/windows';
 import { TokenEstimator } from '../../src/core/model/tokens';
 
 const est = (t: string) => Math.ceil(t.length / 4);

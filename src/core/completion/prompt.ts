@@ -11,10 +11,12 @@
 // while the user types, Enter included.
 import type { ModelDescription, SamplingOptions } from '../model/backend';
 import type { ChatModelRequest, GenerateModelRequest } from '../model/session';
-import type { ContextSnippet, CursorContext } from '../completion/types';
-import { CURSOR_MARKER, SECTION_HEADER } from '../completion/markers';
-import { neutralize } from './neutralize';
+import type { ContextSnippet, CursorContext } from './types';
+import { CURSOR_MARKER, SECTION_HEADER } from './markers';
+import { neutralize } from '../prompt/neutralize';
 import { suffixParts } from './windows';
+import { lineCommentFor } from '../text/languages';
+import { gemmaRawPrompt } from '../prompt/gemmaTurns';
 
 export type CompletionRoute = 'gemma-raw' | 'insert' | 'chat';
 
@@ -101,8 +103,7 @@ export function buildCompletionPrompt(route: CompletionRoute, d: ModelDescriptio
   switch (route) {
     case 'gemma-raw': {
       const seed = seedFor(input);
-      const opener = d.promptFormat === 'gemma4-large' ? '<|turn>model\n<|channel>thought\n<channel|>' : '<|turn>model\n';
-      const prompt = `<|turn>system\n${COMPLETION_SYSTEM}<turn|>\n<|turn>user\n${completionUserContent(input)}<turn|>\n${opener}${clean(seed)}`;
+      const prompt = gemmaRawPrompt({ system: COMPLETION_SYSTEM, user: completionUserContent(input), format: d.promptFormat, seed: clean(seed) });
       return { route, seed, request: { ...common, kind: 'generate', raw: true, prompt, think: false } };
     }
     case 'insert': {
@@ -122,10 +123,9 @@ export function buildCompletionPrompt(route: CompletionRoute, d: ModelDescriptio
   }
 }
 
-const HASH_COMMENT = new Set(['python', 'ruby', 'shellscript', 'perl', 'r', 'yaml', 'toml', 'dockerfile', 'makefile', 'powershell', 'elixir', 'julia', 'nim', 'coffeescript']);
 
 /** Repository context for FIM models: each snippet under a comment naming its file. */
 function commentBlock(languageId: string, s: ContextSnippet): string {
-  const c = HASH_COMMENT.has(languageId) ? '#' : languageId === 'lua' || languageId === 'sql' || languageId === 'haskell' ? '--' : '//';
+  const c = lineCommentFor(languageId);
   return `${c} ${s.path}:${s.startLine + 1}-${s.endLine + 1}\n${s.text.replace(/\n?$/, '\n')}`;
 }

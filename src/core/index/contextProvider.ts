@@ -3,7 +3,7 @@
 // rank — packed in priority order within a token budget. The result is the stable part of the
 // prompt, so it is memoized per (file, enclosing scope) and changes only when the scope does or
 // another file of the index changes, not with every keystroke.
-import type { ContextProvider, ContextSnippet, CursorContext } from '../completion/types';
+import type { ContextProvider, ContextSnippet, CursorContext } from '../context/types';
 import type { RepoIndex } from './repoIndex';
 import type { IndexedDefinition, LocatedDefinition } from './snippets';
 export type { IndexedDefinition };

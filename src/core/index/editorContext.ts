@@ -3,7 +3,7 @@
 // The windows get a fixed share of the budget (more when the definitions leave some over), only
 // when there is something to offer; both parts are chosen once per scope and kept while the cursor
 // stays in it, so keystrokes do not change the prompt's context section.
-import type { ContextProvider, ContextSnippet, CursorContext } from '../completion/types';
+import type { ContextProvider, ContextSnippet, CursorContext } from '../context/types';
 import { IndexContextProvider, linesOfScope, type IndexContextOptions } from './contextProvider';
 import type { RepoIndex } from './repoIndex';
 import { SimilarWindows } from './similar';

@@ -3,7 +3,7 @@
 // (2) the definitions they use from other files, (3) their callers, (4) an outline of the
 // repository's highest-ranked symbols, until the budget (the window minus an output reserve) is
 // spent. Deterministic for the same index and input.
-import type { ContextSnippet } from '../completion/types';
+import type { ContextSnippet } from '../context/types';
 import type { RepoIndex } from './repoIndex';
 import type { IndexedDefinition, LocatedDefinition } from './snippets';
 

@@ -6,7 +6,7 @@
 // A document is cut into fixed windows once per version, and only when a cursor in another file
 // needs it (the file being typed in is never re-cut per keystroke), so finding the best windows for
 // a cursor is a scan over small precomputed sets.
-import type { ContextSnippet } from '../completion/types';
+import type { ContextSnippet } from '../context/types';
 
 /** A document the editor has open: `text` is read only when its version is new to us. */
 export interface OpenDocument {

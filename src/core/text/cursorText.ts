@@ -1,13 +1,10 @@
 // A CursorContext from plain text and a position: for the CLI, tests and benchmarks. The editor
 // builds the same shape from its document (src/vscode/completion/cursor.ts).
-import type { CursorContext } from './types';
+import type { CursorContext } from '../context/types';
+import { languageIdForPath } from './languages';
 
-const LANGUAGES: Record<string, string> = {
-  ts: 'typescript', mts: 'typescript', cts: 'typescript', tsx: 'typescriptreact', js: 'javascript', mjs: 'javascript', cjs: 'javascript', jsx: 'javascriptreact',
-  py: 'python', go: 'go', rs: 'rust', java: 'java', c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', cxx: 'cpp', hpp: 'cpp', hh: 'cpp', cs: 'csharp', rb: 'ruby', php: 'php',
-  kt: 'kotlin', swift: 'swift', scala: 'scala', lua: 'lua', sh: 'shellscript', bash: 'shellscript', json: 'json', md: 'markdown', yaml: 'yaml', yml: 'yaml', toml: 'toml',
-  html: 'html', css: 'css', scss: 'scss', sql: 'sql', vue: 'vue', svelte: 'svelte', dart: 'dart', ex: 'elixir', exs: 'elixir', hs: 'haskell', zig: 'zig',
-};
+export { languageIdForPath };
+
 
 /** How much of a document around the cursor the pipeline sees (the prompt windows are cut from it). */
 export const SLICE_PREFIX_LINES = 1500;
@@ -77,10 +74,6 @@ export function cursorSliceFromText(text: string, line: number, column: number, 
   return new TextLines(text).cursorSlice(line, column, path, languageId);
 }
 
-export function languageIdForPath(path: string): string {
-  const ext = /\.([^./\\]+)$/.exec(path)?.[1]?.toLowerCase() ?? '';
-  return LANGUAGES[ext] ?? 'plaintext';
-}
 
 /** `line` and `column` are 0-based; a column past the line's end means its end. */
 export function cursorFromText(text: string, line: number, column: number, path: string, languageId = languageIdForPath(path), indentUnit?: string): CursorContext {

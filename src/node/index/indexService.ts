@@ -8,7 +8,7 @@ import { RepoIndex, type IndexedFile } from '../../core/index/repoIndex';
 import { cutSnippet, snippetOf, type IndexedDefinition, type LocatedDefinition } from '../../core/index/snippets';
 import type { FileTags, LanguageId } from '../../core/index/tags';
 import { readTextFileSync } from '../fs/readText';
-import { TextLines } from '../../core/completion/cursorText';
+import { TextLines } from '../../core/text/cursorText';
 import { languageForPath } from '../treesitter/languages';
 import { ParsePool } from './parsePool';
 import { SpanReader } from './spanReader';

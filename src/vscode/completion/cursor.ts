@@ -2,7 +2,7 @@
 // every keystroke: a bounded slice around the cursor whose start is anchored to fixed lines, so
 // the slice (and the prompt built from it) only changes at its end while the user types.
 import * as vscode from 'vscode';
-import { guessIndent, sliceFirstLine, SLICE_SUFFIX_LINES } from '../../core/completion/cursorText';
+import { guessIndent, sliceFirstLine, SLICE_SUFFIX_LINES } from '../../core/text/cursorText';
 import type { CursorContext } from '../../core/completion/types';
 
 

@@ -7,7 +7,7 @@
 // so the index waits until the user trusts the folder.
 import * as vscode from 'vscode';
 import { EditorContextProvider } from '../../core/index/editorContext';
-import { NO_CONTEXT, type ContextProvider } from '../../core/completion/types';
+import { NO_CONTEXT, type ContextProvider } from '../../core/context/types';
 import type { Logger } from '../../core/log';
 import { TokenEstimator } from '../../core/model/tokens';
 import { IndexService } from '../../node/index/indexService';
