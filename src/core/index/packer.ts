@@ -21,6 +21,9 @@ export interface PackedItem extends Omit<ContextSnippet, 'kind'> {
   readonly kind: PackedKind;
 }
 
+/** What the pack reads of the index: the index itself, or a view of it with some files as staged (overlay.ts). */
+export type PackIndex = Pick<RepoIndex, 'file' | 'definitionsNamed' | 'filesUsing' | 'rank'>;
+
 export interface PackSources {
   readonly estimate: (text: string) => number;
   readonly snippet: (def: LocatedDefinition) => IndexedDefinition | undefined;
@@ -33,7 +36,7 @@ const MAX_CALLERS_PER_SYMBOL = 8;
 const OUTLINE_SYMBOLS = 400;
 const ITEM_OVERHEAD_TOKENS = 12;
 
-export function packForRanges(index: RepoIndex, ranges: readonly PackRange[], budgetTokens: number, src: PackSources): { items: PackedItem[]; tokens: number } {
+export function packForRanges(index: PackIndex, ranges: readonly PackRange[], budgetTokens: number, src: PackSources): { items: PackedItem[]; tokens: number } {
   const items: PackedItem[] = [];
   const taken = new Set<string>();
   let used = 0;
