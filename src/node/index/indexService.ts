@@ -14,7 +14,7 @@ import { ParsePool } from './parsePool';
 import { SpanReader } from './spanReader';
 import { TagsCache } from './tagsCache';
 import { forEachSliced } from './slices';
-import { examinePath, walkWorkspace, type WalkedFile, type WalkMode } from './walk';
+import { examinePath, walkWorkspace, type WalkedFile, type WalkMode, type WalkResult } from './walk';
 import { isSecretPath } from '../../core/privacy/secretPaths';
 import { GitRunner } from '../git/gitRunner';
 import { PrivacyGate } from '../privacy/gate';
@@ -45,6 +45,12 @@ export interface IndexServiceOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Runs git for the walk and the gate; null: never run git (the .gitignore files are read instead). */
   readonly git?: GitRunner | null;
+  /**
+   * Index exactly these root-relative files instead of listing the workspace (the context eval's
+   * dev set names its files). Each is still judged as a saved file is, by the gate and the index's
+   * own rules; what they refuse is left out without a tally in `skipped`.
+   */
+  readonly files?: readonly string[];
 }
 
 interface Entry { size: number; mtimeMs: number; tags: FileTags }
@@ -101,7 +107,9 @@ export class IndexService {
       const c = cached.get(path);
       return c !== undefined && c.size === size && c.mtimeMs === mtimeMs;
     };
-    const { files, skipped, mode } = await walkWorkspace({ root: this.opts.root, maxFileBytes: MAX_INDEXED_BYTES, signal, knownText: known, git: this.git ?? null });
+    const { files, skipped, mode } = this.opts.files
+      ? await this.examineAll(this.opts.files, signal)
+      : await walkWorkspace({ root: this.opts.root, maxFileBytes: MAX_INDEXED_BYTES, signal, knownText: known, git: this.git ?? null });
     this.walkMode = mode;
     const present = new Set(files.map((f) => f.path));
     await forEachSliced([...this.index.paths()], undefined, (p) => { if (!present.has(p)) this.removeFile(p); });
@@ -143,6 +151,18 @@ export class IndexService {
     return stats;
   }
 
+  /** The files of `opts.files` that the gate and the index's rules admit, judged one by one as an update would be. */
+  private async examineAll(paths: readonly string[], signal?: AbortSignal): Promise<Omit<WalkResult, 'mode'> & { mode: WalkMode | undefined }> {
+    const files: WalkedFile[] = [];
+    for (const path of paths) {
+      signal?.throwIfAborted();
+      const file = await examinePath({ root: this.opts.root, path, maxFileBytes: MAX_INDEXED_BYTES, gate: this.gate });
+      if (file) files.push(file);
+    }
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return { files, skipped: { secret: 0, ignored: 0, tooLarge: 0, binary: 0, unsupported: 0 }, mode: this.git ? undefined : 'plain' };
+  }
+
   /**
    * A file was saved, created or changed on disk (root-relative path). It goes through the same
    * gate as a full walk, so an ignored file never enters the index by way of an editor event.
@@ -169,6 +189,18 @@ export class IndexService {
     this.lineCache.delete(path);
     this.retire(path);
     this.index.upsert(toIndexedFile(path, language, text.length, Date.now(), tags));
+  }
+
+  /**
+   * What the index would hold for `path` were its text `text` (a staged blob, say), parsed in a
+   * worker; the index itself is left as it is. Undefined for a file the index never holds: a
+   * secret-looking path, a language without a grammar, a text over the size limit.
+   */
+  async parseText(path: string, text: string): Promise<IndexedFile | undefined> {
+    const language = indexable(path);
+    if (!language || this.disposed || text.length > MAX_INDEXED_BYTES) return undefined;
+    const tags = await this.pool.parseText(path, language, text);
+    return toIndexedFile(path, language, text.length, 0, tags);
   }
 
   removeFile(path: string): void {
