@@ -16,13 +16,13 @@ import { cursorSliceFromText } from '../core/text/cursorText';
 import { NO_CONTEXT } from '../core/completion/types';
 import { silentLogger } from '../core/log';
 import { ModelService } from '../core/model/service';
-import { TokenEstimator } from '../core/model/tokens';
-import { EditorContextProvider } from '../core/index/editorContext';
+import type { EditorContextProvider } from '../core/index/editorContext';
 import type { OpenDocument } from '../core/index/similar';
 import { languageIdForPath } from '../core/text/cursorText';
 import { renderContextSection } from '../core/completion/prompt';
-import { IndexService, type IndexStats } from '../node/index/indexService';
+import type { IndexStats } from '../node/index/indexService';
 import { cliCacheFile } from '../node/index/cachePath';
+import { openWorkspace, type Workspace } from '../node/workspace';
 import { GitRunner } from '../node/git/gitRunner';
 import { PrivacyGate } from '../node/privacy/gate';
 import { SecretlintRedactor } from '../node/privacy/redact';
@@ -293,16 +293,20 @@ async function cursorAt(where: string, repoFlag: string | undefined, command: st
   }
 }
 
-/** Builds (or warms from cache) the index of `repo`, with the CLI's cache in the user's cache directory. */
-async function openIndex(repo: string, io: CliIO): Promise<{ service: IndexService; stats: IndexStats }> {
-  const service = new IndexService({ root: repo, cacheFile: cliCacheFile(repo, io.env), logger: silentLogger });
-  const stats = await service.build();
-  return { service, stats };
+/**
+ * Opens `repo` and builds (or warms from cache) its index, with the CLI's cache in the user's cache
+ * directory. No time budget for context: a terminal is not a keystroke path, and the same question
+ * gets the same answer.
+ */
+async function openIndex(repo: string, io: CliIO): Promise<{ workspace: Workspace; stats: IndexStats }> {
+  const workspace = openWorkspace({ root: repo, cacheFile: cliCacheFile(repo, io.env), logger: silentLogger, timeBudgetMs: Infinity });
+  const stats = await workspace.build();
+  return { workspace, stats };
 }
 
 async function indexCommand(repo: string, json: boolean, io: CliIO): Promise<number> {
-  const { service, stats } = await openIndex(repo, io);
-  await service.dispose();
+  const { workspace, stats } = await openIndex(repo, io);
+  await workspace.dispose();
   if (json) io.out(JSON.stringify({ repo, ...stats, ms: Math.round(stats.ms), mbPerSec: Number(stats.mbPerSec.toFixed(2)) }, null, 2));
   else {
     const skipped = Object.entries(stats.skipped).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
@@ -315,14 +319,12 @@ async function indexCommand(repo: string, json: boolean, io: CliIO): Promise<num
  * The editor's context provider on the CLI's index: definitions, then windows of the `open` files
  * (as tabs). Like the editor, only files the index admitted count as open tabs.
  */
-async function editorContext(service: IndexService, repo: string, open: readonly string[], io: CliIO): Promise<EditorContextProvider> {
-  const estimator = new TokenEstimator();
-  // No time budget: a terminal is not a keystroke path, and the same question gets the same answer.
-  const provider = EditorContextProvider.create(service.index, { estimate: (t) => estimator.estimate(t), snippet: (d) => service.snippet(d), timeBudgetMs: Infinity });
+async function editorContext(workspace: Workspace, repo: string, open: readonly string[], io: CliIO): Promise<EditorContextProvider> {
+  const provider = workspace.context;
   const docs: OpenDocument[] = [];
   for (const file of open) {
     const path = relative(repo, resolve(file)).split(sep).join('/');
-    if (!service.index.file(path)) {
+    if (!workspace.index.file(path)) {
       io.err(`warning: --open ${file}: not in the index (ignored, secret-looking, too large or not source), so not offered`);
       continue;
     }
@@ -339,9 +341,9 @@ async function editorContext(service: IndexService, repo: string, open: readonly
 
 async function contextCommand(at: CursorAt, budget: number, open: readonly string[], json: boolean, redactor: Redactor, io: CliIO): Promise<number> {
   const { repo } = at;
-  const { service } = await openIndex(repo, io);
+  const { workspace } = await openIndex(repo, io);
   try {
-    const provider = await editorContext(service, repo, open, io);
+    const provider = await editorContext(workspace, repo, open, io);
     // Exactly what a prompt would carry: credentials redacted by the privacy gate.
     const items = await Promise.all(provider.assemble(at.slice.cursor, budget).map(async (s) => ({ ...s, text: await redact(redactor, s.text) })));
     const text = renderContextSection(items);
@@ -355,7 +357,7 @@ async function contextCommand(at: CursorAt, budget: number, open: readonly strin
     }
     return 0;
   } finally {
-    await service.dispose();
+    await workspace.dispose();
   }
 }
 
@@ -368,19 +370,19 @@ async function complete(at: CursorAt, backend: ModelBackend, config: HearthConfi
     return 1;
   }
   const service = new ModelService(backend, config, silentLogger);
-  const index = budget > 0 ? (await openIndex(repo, io)).service : undefined;
+  const workspace = budget > 0 ? (await openIndex(repo, io)).workspace : undefined;
   let outcome;
   try {
     const engine = new CompletionEngine({
       session: () => service.session('completion'),
-      context: index ? await editorContext(index, repo, open, io) : NO_CONTEXT,
+      context: workspace ? await editorContext(workspace, repo, open, io) : NO_CONTEXT,
       redactor,
       logger: silentLogger,
       settings: { ...DEFAULT_COMPLETION_SETTINGS, contextTokens: budget },
     });
     outcome = await engine.complete({ document: file, cursor: slice.cursor, prefixFirstLine: slice.prefixFirstLine, trigger: 'manual' });
   } finally {
-    await index?.dispose();
+    await workspace?.dispose();
   }
   if (json) {
     io.out(JSON.stringify({
