@@ -5,11 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IndexContextProvider } from '../src/core/index/contextProvider';
 import { TextLines } from '../src/core/text/cursorText';
 import { silentLogger } from '../src/core/log';
-import { TokenEstimator } from '../src/core/model/tokens';
-import { IndexService } from '../src/node/index/indexService';
+import { openWorkspace } from '../src/node/workspace';
 import { readFileSync } from 'node:fs';
 import { summarize, type Summary } from './stats';
 
@@ -30,15 +28,15 @@ async function gitModeUpdates(dir: string): Promise<Summary> {
   for (let i = 0; i < 300; i++) writeFileSync(join(root, 'src', `f${i}.ts`), `export function f${i}(x: number): number {\n  return x + ${i};\n}\n`.repeat(20));
   execFileSync('git', ['init', '-q'], { cwd: root });
   execFileSync('git', ['add', '.'], { cwd: root });
-  const service = new IndexService({ root, logger: silentLogger, workers: 2 });
-  await service.build();
+  const workspace = openWorkspace({ root, logger: silentLogger, workers: 2 });
+  await workspace.build();
   const times: number[] = [];
   for (let i = 0; i < 200; i++) {
     const t0 = performance.now();
-    await service.updateFile(`src/f${(i * 7) % 300}.ts`);
+    await workspace.service.updateFile(`src/f${(i * 7) % 300}.ts`);
     times.push(performance.now() - t0);
   }
-  await service.dispose();
+  await workspace.dispose();
   return summarize(times);
 }
 
@@ -48,7 +46,7 @@ export async function benchIndex(root = join('node_modules')): Promise<IndexBenc
   try {
     global.gc?.();
     const heap0 = process.memoryUsage().heapUsed;
-    const cold = new IndexService({ root, cacheFile, logger: silentLogger, workers: 2 });
+    const cold = openWorkspace({ root, cacheFile, logger: silentLogger, workers: 2 });
     const c = await cold.build();
     global.gc?.();
     const heapMb = (process.memoryUsage().heapUsed - heap0) / 1048576;
@@ -61,13 +59,13 @@ export async function benchIndex(root = join('node_modules')): Promise<IndexBenc
     for (let i = 0; i < 200; i++) {
       const p = small[(i * 7919) % small.length];
       const t0 = performance.now();
-      await cold.updateFile(p);
+      await cold.service.updateFile(p);
       update.push(performance.now() - t0);
     }
 
-    // Context assembly for a completion at 400 cursors (line ends of indexed files).
-    const estimator = new TokenEstimator();
-    const provider = new IndexContextProvider(cold.index, { estimate: (t) => estimator.estimate(t), snippet: (d) => cold.snippet(d) });
+    // Context assembly for a completion at 400 cursors (line ends of indexed files), with the
+    // editor's time budget.
+    const provider = cold.definitions;
     const assemble: number[] = [];
     for (let i = 0; i < 400; i++) {
       const p = paths[(i * 104729) % paths.length];
@@ -80,7 +78,7 @@ export async function benchIndex(root = join('node_modules')): Promise<IndexBenc
     }
     await cold.dispose();
 
-    const warm = new IndexService({ root, cacheFile, logger: silentLogger, workers: 2 });
+    const warm = openWorkspace({ root, cacheFile, logger: silentLogger, workers: 2 });
     const w = await warm.build();
     await warm.dispose();
     const gitUpdate = await gitModeUpdates(dir);
