@@ -4,9 +4,8 @@
 // when there is something to offer; both parts are chosen once per scope and kept while the cursor
 // stays in it, so keystrokes do not change the prompt's context section.
 import type { ContextProvider, ContextSnippet, CursorContext } from '../context/types';
-import { IndexContextProvider, linesOfScope, type IndexContextOptions } from './contextProvider';
-import type { RepoIndex } from './repoIndex';
-import { SimilarWindows } from './similar';
+import { linesOfScope, type IndexContextProvider } from './contextProvider';
+import type { SimilarWindows } from './similar';
 
 /** Share of the budget set aside for similar windows when any could be offered (Copilot gives its volatile context 15 %). */
 export const SIMILAR_SHARE = 0.2;
@@ -26,11 +25,6 @@ interface Memo {
 export class EditorContextProvider implements ContextProvider {
   private readonly memo = new Map<string, Memo>();
   private lastChange: string | undefined;
-
-  /** The editor's provider over an index: its definitions, and windows from `similar` (fed by the caller). */
-  static create(index: RepoIndex, opts: IndexContextOptions): EditorContextProvider {
-    return new EditorContextProvider(new IndexContextProvider(index, opts), new SimilarWindows(opts.estimate));
-  }
 
   constructor(private readonly definitions: IndexContextProvider, readonly similar: SimilarWindows) {}
 

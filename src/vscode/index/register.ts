@@ -6,12 +6,10 @@
 // (no walk, no git, no parsing): a cloned repository's git config can name commands git would run,
 // so the index waits until the user trusts the folder.
 import * as vscode from 'vscode';
-import { EditorContextProvider } from '../../core/index/editorContext';
 import { NO_CONTEXT, type ContextProvider } from '../../core/context/types';
 import type { Logger } from '../../core/log';
-import { TokenEstimator } from '../../core/model/tokens';
-import { IndexService } from '../../node/index/indexService';
 import type { PrivacyGate } from '../../node/privacy/gate';
+import { openWorkspace } from '../../node/workspace';
 import { COMMANDS } from '../ids';
 import { trackOpenTabs } from './openTabs';
 
@@ -67,9 +65,8 @@ function startIndex(context: vscode.ExtensionContext, logger: Logger, folder: vs
   if (context.storageUri) void vscode.workspace.fs.createDirectory(context.storageUri).then(undefined, () => undefined);
 
   let report: ((done: number, total: number) => void) | undefined;
-  const service = new IndexService({ root, cacheFile, logger, onProgress: (d, t) => report?.(d, t) });
-  const estimator = new TokenEstimator();
-  const editorContext = EditorContextProvider.create(service.index, { estimate: (t) => estimator.estimate(t), snippet: (d) => service.snippet(d) });
+  const workspace = openWorkspace({ root, cacheFile, logger, onProgress: (d, t) => report?.(d, t) });
+  const { service, context: editorContext } = workspace;
   let cancel: AbortController | undefined;
 
   const build = () => {
@@ -148,7 +145,7 @@ function startIndex(context: vscode.ExtensionContext, logger: Logger, folder: vs
       if (!p || e.document !== vscode.window.activeTextEditor?.document || e.contentChanges.length === 0) return;
       later(`buffer:${p}`, BUFFER_DEBOUNCE_MS, () => service.updateBuffer(p, e.document.getText()));
     }),
-    { dispose: () => { clearTimeout(first); cancel?.abort(); for (const t of pending.values()) clearTimeout(t); void service.dispose(); } },
+    { dispose: () => { clearTimeout(first); cancel?.abort(); for (const t of pending.values()) clearTimeout(t); void workspace.dispose(); } },
   );
   return { context: provider, gate: service.gate, build, cancel: () => { cancel?.abort(); logger.info('Indexing cancelled.'); } };
 }
