@@ -4,40 +4,15 @@
 /** Marks the cursor in the prompt; the model is asked to write what goes there. */
 export const CURSOR_MARKER = '<CURSOR>';
 
-/**
- * Control tokens that end the model's turn or start another one: Gemma 4 (`<|turn>`, `<turn|>`),
- * Gemma 2/3, ChatML, Llama 3 and plain end-of-text. Ollama usually strips them, but a raw prompt or
- * a mismatched template lets them through, and everything after one is noise.
- */
-export const STOP_TOKENS: readonly string[] = [
-  '<turn|>',
-  '<|turn>',
-  '<end_of_turn>',
-  '<start_of_turn>',
-  '<eos>',
-  '<|endoftext|>',
-  '<|end_of_text|>',
-  '<|im_end|>',
-  '<|im_start|>',
-  '<|eot_id|>',
-  '<|start_header_id|>',
-  '<|end|>',
-  '<|file_separator|>',
-];
-
-/**
- * Token families matched by their start: any fill-in-the-middle token (`<|fim_prefix|>`,
- * `<fim_middle>`, ...) means the model slipped into a FIM dialect it was not prompted with.
- */
-export const STOP_TOKEN_PREFIXES: readonly string[] = ['<|fim', '<fim_'];
-
-/** Delimiters of thinking text. Thinking is off for completions, but small models leak it anyway. */
-export const THOUGHT_DELIMITERS: ReadonlyArray<{ readonly open: string; readonly close: string }> = [
-  { open: '<|channel>', close: '<channel|>' },
-  { open: '<think>', close: '</think>' },
-  { open: '<thought>', close: '</thought>' },
-  { open: '<thinking>', close: '</thinking>' },
-];
+// The control tokens that end a turn (STOP_TOKENS), the FIM token families (STOP_TOKEN_PREFIXES)
+// and the thought delimiters are the shared output cleanup's (src/core/text/modelOutput.ts), so
+// completions and structured output agree on what is noise.
+export {
+  END_OF_TURN_TOKENS as STOP_TOKENS,
+  END_OF_TURN_PREFIXES as STOP_TOKEN_PREFIXES,
+  THOUGHT_DELIMITERS,
+} from '../text/modelOutput';
+import { END_OF_TURN_TOKENS as STOP_TOKENS, END_OF_TURN_PREFIXES as STOP_TOKEN_PREFIXES } from '../text/modelOutput';
 
 /**
  * Section tags the prompt builder may wrap code in (`<prefix>`, `</suffix>`, `<file path="...">`).
