@@ -268,6 +268,17 @@ describe('completion engine: request economy over the fake\'s log', () => {
     fake.setLatency({ prefillTokensPerSec: Infinity });
   });
 
+  it('a call that arrives after its debounce is over still yields to a cancellation already queued behind it', async () => {
+    const engine = engineFor(service); // no debounce: every call finds it over
+    const controller = new AbortController();
+    const late = engine.complete({ ...at('x'), signal: controller.signal });
+    // The next keystroke's cancellation, queued as a macrotask behind the late call.
+    setTimeout(() => controller.abort(), 0);
+    const o = await late;
+    assert.equal(o.reason, 'cancelled');
+    assert.equal(generates(fake).length, 0, 'no request for the position typed past');
+  });
+
   it('a line that ends by opening a block inside brackets keeps the cursor between the braces, also when typed through', async () => {
     const engine = engineFor(service);
     const doc = 'function f(xhr: any) {\n  xhr.on()\n}\n';

@@ -206,6 +206,11 @@ export class CompletionEngine {
       } catch {
         return done({ reason: 'cancelled while waiting (the user kept typing)' });
       }
+    } else if (req.trigger === 'automatic') {
+      // Called after the debounce was already over (the editor's host was busy): the keystrokes
+      // since may be queued behind this call. One turn of the event loop lets their cancellation
+      // arrive before a request leaves for a position the user has typed past.
+      await new Promise((r) => setTimeout(r, 0));
     }
     if (req.signal?.aborted) return done({ reason: 'cancelled' });
 
