@@ -5,8 +5,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CompletionShape, CursorContext, ShapingContext } from '../../src/core/completion/types';
-import { decideShape, shouldComplete } from '../../src/core/completion/shape';
-import { StreamShaper, type ShaperOptions, type StopReason } from '../../src/core/completion/filters';
+import { decideShape, shouldComplete } from '../../src/core/completion/prefilter';
+import { StreamShaper, type ShaperOptions, type StopReason } from '../../src/core/completion/streamShaper';
 import { postProcess } from '../../src/core/completion/postprocess';
 import { neutralize } from '../../src/core/prompt/neutralize';
 import { CURSOR_MARKER, STOP_SEQUENCES, STOP_TOKEN_PREFIXES, STOP_TOKENS } from '../../src/core/completion/markers';

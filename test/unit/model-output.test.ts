@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CONTROL_TOKENS } from '../../src/core/prompt/neutralize';
 import {
-  cleanModelOutput, END_OF_TURN_TOKENS, THOUGHT_DELIMITERS, type CleanOptions,
+  cleanModelOutput, END_OF_TURN_TOKENS, OutputCleaner, THOUGHT_DELIMITERS, type CleanedOutput, type CleanOptions,
 } from '../../src/core/text/modelOutput';
 
 interface Row {
@@ -97,5 +97,69 @@ describe('cleanModelOutput: the model said X, the answer is Y', () => {
     cleanModelOutput(big, JSON_MODE);
     cleanModelOutput(big);
     assert.ok(performance.now() - t0 < 1000, `${Math.round(performance.now() - t0)} ms`);
+  });
+});
+
+/** The same cleanup fed as a stream, in the chunks given: what a sink collects. */
+function cleanChunks(chunks: readonly string[], opts: CleanOptions = {}): CleanedOutput {
+  let text = '';
+  let block = '';
+  const thoughts: string[] = [];
+  let endedBy: string | undefined;
+  const cleaner = new OutputCleaner(
+    {
+      text: (p) => void (text += p),
+      thoughtStart: () => void (block = ''),
+      thought: (p) => void (block += p),
+      thoughtEnd: (open) => {
+        thoughts.push(open === '<|channel>' && block.startsWith('thought\n') ? block.slice(8) : block);
+        block = '';
+      },
+      retract: () => {
+        thoughts.push(text);
+        text = '';
+      },
+      end: (by) => void (endedBy = by),
+      answerStarted: () => /\S/.test(text),
+    },
+    opts,
+  );
+  for (const c of chunks) cleaner.push(c);
+  cleaner.finish();
+  const thought = thoughts.map((t) => t.trim()).filter((t) => t !== '').join('\n');
+  return { text, thought, ...(endedBy !== undefined ? { endedBy } : {}) };
+}
+
+describe('OutputCleaner: streamed, a reply cleans the same however it is cut into chunks', () => {
+  for (const row of TABLE) {
+    it(row.what, () => {
+      const whole = cleanModelOutput(row.said, row.opts);
+      // One character at a time, and every cut into two chunks (a token or fence split across them).
+      const cuts: string[][] = [[...row.said]];
+      for (let k = 1; k < row.said.length; k++) cuts.push([row.said.slice(0, k), row.said.slice(k)]);
+      for (const chunks of cuts) {
+        assert.deepEqual(cleanChunks(chunks, row.opts), whole, JSON.stringify(chunks));
+      }
+    });
+  }
+
+  it('text is passed on as soon as it is decided: nothing waits for the end but a possible token or fence', () => {
+    let seen = '';
+    const cleaner = new OutputCleaner({ text: (p) => void (seen += p), retract() {}, end() {}, answerStarted: () => seen !== '' });
+    cleaner.push('const a = 1;\nconst b <');
+    assert.equal(seen, 'const a = 1;\nconst b ');
+    cleaner.push('= 2;\n  ``');
+    assert.equal(seen, 'const a = 1;\nconst b <= 2;\n', 'blanks and backticks at a line start wait for the line to show a fence');
+    cleaner.push('`\nrest');
+    assert.equal(seen, 'const a = 1;\nconst b <= 2;\n', 'a closing fence ends the answer');
+    assert.equal(cleaner.done, true);
+  });
+
+  it('a fence on a line that is not code (the caller says so) is text', () => {
+    let seen = '';
+    const cleaner = new OutputCleaner({ text: (p) => void (seen += p), retract() {}, end() {}, answerStarted: () => seen !== '', lineInCode: () => false });
+    cleaner.push('x\n```\ny');
+    cleaner.finish();
+    assert.equal(seen, 'x\n```\ny');
   });
 });

@@ -1,6 +1,7 @@
 // The inline-completion pipeline, editor-independent (the VS Code provider and `hearth complete`
 // both call it): prefilter → typed-through cache → reuse of the generation in flight → debounce →
-// repository context → prompt → stream with early-stop filters → post-processing → cache.
+// repository context → prompt → stream through the shaper's early-stop stages → post-processing →
+// cache. Each stage has its file; README's Architecture names them in order.
 import { isSilent, ModelError } from '../errors';
 import type { Logger } from '../log';
 import type { RequestMetrics } from '../model/metrics';
@@ -11,12 +12,12 @@ import { buildCompletionPrompt, chooseRoute, renderContextSection, type Completi
 import { cutWindows, suffixParts } from './windows';
 import { TypedThroughCache } from './cache';
 import { AdaptiveDebounce } from './debounce';
-import { StreamShaper } from './filters';
+import { StreamShaper } from './streamShaper';
 import { STOP_SEQUENCES } from './markers';
 import { LayoutWatch, type PromptLayout } from './layoutLog';
 import { isSubsequence } from './merge';
 import { postProcess } from './postprocess';
-import { decideShape, shouldComplete } from './shape';
+import { decideShape, shouldComplete } from './prefilter';
 import type { CompletionShape, ContextProvider, ContextSnippet, CursorContext } from './types';
 
 export interface CompletionSettings {
@@ -116,7 +117,7 @@ interface InFlight {
   result: Promise<CompletionOutcome>;
   interested: number;
   abandonTimer?: ReturnType<typeof setTimeout>;
-  /** What the model has written so far (after the stream filters). */
+  /** What the model has written so far (after the stream shaper). */
   partial: string;
   readonly progress: Set<() => void>;
 }

@@ -1,5 +1,5 @@
-// Strings shared by the prompt builder and the output filters. What the prompt wraps around the code
-// is exactly what the filters strip when a small model echoes it back, so both read it from here.
+// Strings shared by the prompt builder and the stream shaper. What the prompt wraps around the code
+// is exactly what the shaper strips when a small model echoes it back, so both read it from here.
 
 /** Marks the cursor in the prompt; the model is asked to write what goes there. */
 export const CURSOR_MARKER = '<CURSOR>';
@@ -51,7 +51,7 @@ export const PROMPT_SECTION_HEADERS: readonly string[] = Object.values(SECTION_H
 /**
  * Stop strings for the server (`options.stop`): the control tokens, any FIM token, and the closing
  * tags of the prompt's sections, which the model writes only when it echoes the prompt. Opening
- * tags and fences are not here: a reply that starts with one can still be salvaged by the filters.
+ * tags and fences are not here: a reply that starts with one can still be salvaged by the stream shaper.
  */
 export const STOP_SEQUENCES: readonly string[] = [
   ...STOP_TOKENS,

@@ -14,7 +14,7 @@
 // The editor shows an item over a range only if what the range covers is kept, in order, in the new
 // text (its diff must be insertions only); `isSubsequence` is that check.
 import type { CursorContext } from './types';
-import { analyzeCursor, CodeLexer, OPENER_FOR, type CursorAnalysis } from './shape';
+import { analyzeCursor, CodeLexer, OPENER_FOR, type CursorAnalysis } from './cursorAnalysis';
 
 /** The text and how many characters right of the cursor, on its line, it replaces (0: none). */
 export interface ShownCompletion {

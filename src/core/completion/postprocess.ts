@@ -7,12 +7,13 @@
 // leaves open, trimming, duplicates, and the document's line ends.
 import type { CursorContext, ShapingContext } from './types';
 import { ZERO_WIDTH_JOINER } from '../prompt/neutralize';
-import { isSignificantLine, nearEqual, normalizeLine, StreamShaper } from './filters';
+import { isSignificantLine, nearEqual, normalizeLine } from './lineCompare';
+import { StreamShaper } from './streamShaper';
 import { asInsertion, isSubsequence, lineRest, replacedRest, type ShownCompletion } from './merge';
 import {
   analyzeCursor, CLOSER_FOR, CodeLexer, endsWithBlockOpener, indentOf, indentWidth, isClosingLine, OPENER_FOR,
   tabWidthOf,
-} from './shape';
+} from './cursorAnalysis';
 
 export interface PostProcessOptions {
   /** Completions shown recently at this place; showing one again is noise. */

@@ -1,6 +1,6 @@
 // The one language table every room reads: for each VS Code language id, the file extensions
 // (and names) that have it, the tree-sitter grammar Hearth indexes it with (when it has one), and
-// its syntax as the completion filters and prompts need it (comments, quotes, how blocks open).
+// its syntax as the completion shaper and prompts need it (comments, quotes, how blocks open).
 // Pure data: the grammar files themselves are found by src/node/treesitter/languages.ts.
 import type { LanguageId } from '../index/tags';
 

@@ -1,10 +1,9 @@
-// Where the cursor sits in the code's structure: whether to ask the model at all (shouldComplete),
-// how much it may write (decideShape), and the small syntax helpers the stream filters and the
-// post-processor share: a bracket lexer that skips strings and comments, block openers and closers,
-// indentation widths, and a per-cursor analysis computed once. Heuristics on text, no parser:
-// tree-sitter replaces decideShape's insides later, behind the same signature.
+// Where the cursor sits in the code's structure, computed once per cursor and read by the prefilter,
+// the stream shaper's stages and the post-processor; and the small syntax helpers they share: a
+// bracket lexer that skips strings and comments, block openers and closers, indentation widths.
+// Heuristics on text, no parser.
 import { syntaxFor, type LanguageSyntax } from '../text/languages';
-import type { CompletionShape, CursorContext } from './types';
+import type { CursorContext } from './types';
 
 
 // ---------------------------------------------------------------------------------------------
@@ -160,7 +159,7 @@ export class CodeLexer {
 /** Words that start a line closing a block (besides closing brackets). */
 const CLOSING_WORDS = new Set(['end', 'fi', 'done', 'esac', 'endif', 'endfor', 'endwhile', 'endfunction', 'until']);
 /** Words that start a line continuing the statement whose block just ended (`} else {`, `except:`). */
-const CONTINUATION_WORDS = new Set(['else', 'elif', 'elsif', 'except', 'finally', 'catch', 'rescue', 'ensure', 'when', 'case', 'default']);
+export const CONTINUATION_WORDS = new Set(['else', 'elif', 'elsif', 'except', 'finally', 'catch', 'rescue', 'ensure', 'when', 'case', 'default']);
 
 export function indentOf(line: string): string {
   let i = 0;
@@ -180,7 +179,7 @@ export function tabWidthOf(indentUnit: string): number {
   return indentUnit === '\t' || indentUnit.length === 0 ? 4 : indentUnit.length;
 }
 
-function leadingWord(trimmed: string): string {
+export function leadingWord(trimmed: string): string {
   const m = /^[A-Za-z_]+/.exec(trimmed);
   return m ? m[0] : '';
 }
@@ -250,7 +249,7 @@ export function isTrivialRest(lineSuffix: string): boolean {
   return TRIVIAL_REST.test(lineSuffix);
 }
 
-const IDENT_CHAR = /[\p{L}\p{N}_$]/u;
+export const IDENT_CHAR = /[\p{L}\p{N}_$]/u;
 
 // ---------------------------------------------------------------------------------------------
 // Per-cursor analysis, computed once per cursor and shared by the shape decision, the stream
@@ -504,54 +503,4 @@ function inferBlankLineIndent(prev: string | undefined, next: string | undefined
   if (endsWithBlockOpener(prev, syntax)) return prevWidth + tabWidth;
   if (next === undefined) return prevWidth;
   return Math.min(prevWidth, indentWidth(indentOf(next), tabWidth));
-}
-
-// ---------------------------------------------------------------------------------------------
-// The decisions
-
-/**
- * Single- or multi-line. Multi-line where a block is being started or finished: right after a block
- * opener with nothing but closers after the cursor (`{█}`, `def f():█`, `do█`), on a blank line
- * that starts an empty body, at the end of a block (the next line is less indented or closes it),
- * and at the end of the file. Single-line elsewhere: text after the cursor, inside an argument list
- * or array literal, on a line that already has content which does not open a block, and on a blank
- * line between siblings.
- */
-export function decideShape(cursor: CursorContext): CompletionShape {
-  const rest = cursor.lineSuffix.replace(/\r$/, '');
-  if (!isTrivialRest(rest)) return 'single-line';
-  const a = analyzeCursor(cursor);
-  if (cursor.linePrefix.trim() !== '') {
-    if (!a.opensBlock) return 'single-line';
-    // `foo(█)` is an argument list written inline; `foo(█` at a line's end may span lines.
-    const last = cursor.linePrefix.trimEnd().slice(-1);
-    if ((last === '(' || last === '[') && rest.trim() !== '') return 'single-line';
-    return 'multi-line';
-  }
-  // A blank line, or only indentation before the cursor.
-  if (a.prevLine !== undefined && endsWithBlockOpener(a.prevLine, a.syntax)) return 'multi-line';
-  const innermost = a.openAtCursor[a.openAtCursor.length - 1];
-  if (innermost === '(' || innermost === '[') return 'single-line';
-  if (a.lexState.mode !== 'code') return 'single-line';
-  const next = a.nextLines[0];
-  if (next === undefined) return 'multi-line';
-  const cursorWidth = cursor.linePrefix.length > 0 ? indentWidth(cursor.linePrefix, a.tabWidth) : a.bodyIndent;
-  if (indentWidth(indentOf(next), a.tabWidth) < cursorWidth) return 'multi-line';
-  if (isClosingLine(next.trim()) && !CONTINUATION_WORDS.has(leadingWord(next.trim()))) return 'multi-line';
-  return 'single-line';
-}
-
-export type CompletionGate = { ok: true } | { ok: false; reason: string };
-
-/**
- * The prefilter: whether a completion can make sense here at all. No suggestion in an empty
- * document, in the middle of a word, or with real text right of the cursor (only whitespace and
- * closing brackets, quotes, `;` and `,` may follow, which the completion can sit in front of).
- */
-export function shouldComplete(cursor: CursorContext): CompletionGate {
-  if (!/\S/.test(cursor.prefix) && !/\S/.test(cursor.suffix)) return { ok: false, reason: 'empty document' };
-  const rest = cursor.lineSuffix.replace(/\r$/, '');
-  if (rest.length > 0 && IDENT_CHAR.test(rest[0])) return { ok: false, reason: 'middle of a word' };
-  if (!isTrivialRest(rest)) return { ok: false, reason: 'text after the cursor' };
-  return { ok: true };
 }
