@@ -126,6 +126,54 @@ describe('completion engine: request economy over the fake\'s log', () => {
     await p;
   });
 
+  it('asked for early, the first words come while the line still streams; the whole line follows in `final` and the cache', async () => {
+    const engine = engineFor(service);
+    fake.setLatency({ decodeTokensPerSec: 25 });
+    fake.reply({ response: 'total(a, b) + offset(a) * scale;' });
+    const t0 = performance.now();
+    const early = await engine.complete({ ...at(''), early: true });
+    const earlyMs = performance.now() - t0;
+    assert.equal(early.partial, true, JSON.stringify(early));
+    assert.ok(early.text && early.text.length < 'total(a, b) + offset(a) * scale;'.length, early.text);
+    assert.ok('total(a, b) + offset(a) * scale;'.startsWith(early.text), `a start of the line: ${early.text}`);
+    assert.ok(!/[\w$]$/.test(early.text) || early.text.endsWith(')'), `ends on a word boundary: ${early.text}`);
+    const final = await early.final;
+    assert.ok(final);
+    assert.equal(final.text, 'total(a, b) + offset(a) * scale;');
+    assert.equal(final.partial, undefined);
+    assert.ok(earlyMs < (final.timings?.total ?? 0), `early ${Math.round(earlyMs)} ms before the whole line ${Math.round(final.timings?.total ?? 0)} ms`);
+    // Asked again at the same place (the editor re-triggers): the whole line, from the cache.
+    const again = await engine.complete({ ...at(''), trigger: 'manual', early: true });
+    assert.equal(again.source, 'cache');
+    assert.equal(again.text, 'total(a, b) + offset(a) * scale;');
+    assert.equal(generates(fake).length, 1);
+  });
+
+  it('an early answer holds its generation: the editor cancelling that call does not stop it', async () => {
+    const engine = engineFor(service);
+    fake.setLatency({ decodeTokensPerSec: 25 });
+    fake.reply({ response: 'total(a, b) + offset(a) * scale;' });
+    const c = new AbortController();
+    const early = await engine.complete({ ...at(''), early: true, signal: c.signal });
+    assert.equal(early.partial, true);
+    c.abort();
+    const final = await early.final;
+    assert.equal(final?.text, 'total(a, b) + offset(a) * scale;', final?.reason);
+  });
+
+  it('without early, or when the reply is whole before any of it can be shown, one answer comes', async () => {
+    const engine = engineFor(service);
+    fake.setLatency({ decodeTokensPerSec: 25 });
+    fake.reply({ response: 'total(a, b) + offset(a) * scale;' });
+    const whole = await engine.complete(at(''));
+    assert.equal(whole.partial, undefined);
+    assert.equal(whole.text, 'total(a, b) + offset(a) * scale;');
+    fake.reply({ chunks: ['a * b;'] });
+    const fast = await engine.complete({ ...at('x'), early: true });
+    assert.equal(fast.partial, undefined);
+    assert.equal(fast.text, 'a * b;');
+  });
+
   it('a keystroke during the debounce sends nothing', async () => {
     const engine = new CompletionEngine({ session: () => service.sessionFor('gemma4:e4b'), context: NO_CONTEXT, redactor: REDACTOR, logger: new MemoryLogger(), settings: { ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 200 } });
     const c = new AbortController();

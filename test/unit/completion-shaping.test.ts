@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { CompletionShape, CursorContext, ShapingContext } from '../../src/core/completion/types';
 import { decideShape, shouldComplete } from '../../src/core/completion/prefilter';
 import { StreamShaper, type ShaperOptions, type StopReason } from '../../src/core/completion/streamShaper';
-import { postProcess } from '../../src/core/completion/postprocess';
+import { postProcess, showableSoFar } from '../../src/core/completion/postprocess';
 import { neutralize } from '../../src/core/prompt/neutralize';
 import { CURSOR_MARKER, STOP_SEQUENCES, STOP_TOKEN_PREFIXES, STOP_TOKENS } from '../../src/core/completion/markers';
 
@@ -1027,5 +1027,37 @@ describe('postProcess on its own (no streaming)', () => {
   it('a next-line suggestion after a complete line keeps its line break', () => {
     const ctx = ctxAt('function f() {\n  a();█\n}\n', 'typescript');
     assert.deepEqual(postProcess('\n  b();', ctx), { text: '\n  b();', replaces: 0 });
+  });
+});
+
+describe('showableSoFar: what of a completion still streaming is shown early', () => {
+  const ctxAt = (doc: string): ShapingContext => {
+    const cursor = cursorIn(doc, 'typescript');
+    return { cursor, shape: decideShape(cursor) };
+  };
+  const rows: Array<{ what: string; doc: string; partial: string; shown: string | undefined }> = [
+    { what: 'up to the last whole word', doc: 'function f(a: number) {\n  █\n}\n', partial: 'const total = compu', shown: 'const total =' },
+    { what: 'a complete first line of a longer completion', doc: 'function f(a: number) {\n  █\n}\n', partial: 'const t = a * 2;\n  return t', shown: 'const t = a * 2;' },
+    { what: 'brackets still open: the text so far, without closers', doc: 'function f(a: number) {\n  █\n}\n', partial: 'return scale(a, ', shown: 'return scale(a,' },
+    { what: 'too little yet', doc: 'function f(a: number) {\n  █\n}\n', partial: 'if ', shown: undefined },
+    { what: 'only a word being written', doc: 'function f(a: number) {\n  █\n}\n', partial: 'retu', shown: undefined },
+    { what: 'a completion that starts with a line break shows nothing before its first line', doc: 'function f(a: number) {\n  a();█\n}\n', partial: '\n  b(', shown: undefined },
+    { what: 'never the start of the next line of the document (a copy the shaper cuts when complete)', doc: 'function f(a: number) {\n  █\n  return a * 2;\n}\n', partial: 'return a * ', shown: undefined },
+    { what: 'never the start of the line above', doc: 'function f(a: number) {\n  console.log(a, "x");\n  █\n}\n', partial: 'console.log(a, ', shown: undefined },
+  ];
+  for (const r of rows) {
+    it(r.what, () => {
+      assert.equal(showableSoFar(r.partial, ctxAt(r.doc)), r.shown);
+    });
+  }
+
+  it('what it shows is always a start of what the whole completion shows', () => {
+    const ctx = ctxAt('function f(a: number) {\n  █\n}\n');
+    const whole = 'const total = compute(a, 2) + offset;';
+    const final = postProcess(whole, ctx)?.text ?? '';
+    for (let k = 1; k <= whole.length; k++) {
+      const early = showableSoFar(whole.slice(0, k), ctx);
+      if (early !== undefined) assert.ok(final.startsWith(early), `${JSON.stringify(early)} is not a start of ${JSON.stringify(final)}`);
+    }
   });
 });

@@ -16,7 +16,7 @@ import { StreamShaper } from './streamShaper';
 import { STOP_SEQUENCES } from './markers';
 import { LayoutWatch, type PromptLayout } from './layoutLog';
 import { isSubsequence } from './merge';
-import { postProcess } from './postprocess';
+import { postProcess, showableSoFar } from './postprocess';
 import { decideShape, shouldComplete } from './prefilter';
 import type { CompletionShape, ContextProvider, ContextSnippet, CursorContext } from './types';
 
@@ -52,6 +52,12 @@ export interface CompletionRequest {
    * the request leaves a debounce after the user's last key, not after the editor's call.
    */
   readonly typedAt?: number;
+  /**
+   * Answer as soon as the first words can be shown (see showableSoFar), with `partial` set and the
+   * whole completion to follow in `final`; the generation goes on. The editor asks for this and
+   * asks again when `final` brings more; the CLI waits for the whole answer.
+   */
+  readonly early?: boolean;
 }
 
 export type CompletionSource = 'cache' | 'inflight' | 'model';
@@ -84,6 +90,10 @@ export interface CompletionOutcome {
   readonly contextItems?: readonly ContextSnippet[];
   /** Engine-side timings (ms): from entry to request sent, and from last chunk to result. */
   readonly timings?: { readonly toRequest?: number; readonly afterStream?: number; readonly total: number };
+  /** `text` is the start of a completion still streaming (an early answer). */
+  readonly partial?: boolean;
+  /** With `partial`: the whole completion, when the stream ends. */
+  readonly final?: Promise<CompletionOutcome>;
 }
 
 export interface CompletionEngineDeps {
@@ -119,6 +129,8 @@ interface InFlight {
   abandonTimer?: ReturnType<typeof setTimeout>;
   /** What the model has written so far (after the stream shaper). */
   partial: string;
+  /** The shaper stopped the stream: the result is moments away, nothing is shown early. */
+  ending: boolean;
   readonly progress: Set<() => void>;
 }
 
@@ -148,6 +160,9 @@ async function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | typeof TO
     clearTimeout(timer);
   }
 }
+
+/** How long an early answer waits for the rest of a reply that may already be whole (a token takes ~12 ms at 80/s). */
+const EARLY_GRACE_MS = 8;
 
 /** How long a generation nobody waits for anymore may live, in case the next keystroke can use it. */
 const ABANDON_GRACE_MS = 150;
@@ -218,14 +233,49 @@ export class CompletionEngine {
     const controller = new AbortController();
     const flight: InFlight = {
       document: req.document, prefix: cursor.prefix, suffix: cursor.suffix, controller, interested: 1,
-      result: Promise.resolve({}), partial: '', progress: new Set(),
+      result: Promise.resolve({}), partial: '', ending: false, progress: new Set(),
     };
     flight.result = this.generate(req, flight, t0, debounceMs);
     this.inflight = flight;
     this.follow(flight, req.signal);
-    const outcome = await flight.result;
-    if (this.inflight === flight) this.inflight = undefined;
-    return outcome;
+    void flight.result.finally(() => { if (this.inflight === flight) this.inflight = undefined; });
+    return req.early ? this.earlyOrFinal(req, flight, t0) : flight.result;
+  }
+
+  /**
+   * The first words of the completion once they can be shown, or the whole one if it comes first.
+   * Shown text holds the generation: it runs to its end (for `final`) unless a keystroke it cannot
+   * serve needs the model.
+   */
+  private earlyOrFinal(req: CompletionRequest, flight: InFlight, t0: number): Promise<CompletionOutcome> {
+    const ctx = { cursor: req.cursor, shape: decideShape(req.cursor) };
+    return new Promise((resolve) => {
+      let answered = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const answerEarly = () => {
+        if (answered || flight.ending || req.signal?.aborted) return;
+        const text = showableSoFar(flight.partial, ctx);
+        if (text === undefined) return;
+        answered = true;
+        flight.interested++;
+        if (flight.abandonTimer) clearTimeout(flight.abandonTimer);
+        resolve({ text, source: 'model', partial: true, final: flight.result, shape: ctx.shape, timings: { total: this.now() - t0 } });
+      };
+      // A moment's grace first: a reply that is already whole arrives as one answer.
+      const watch = () => {
+        if (timer === undefined && !flight.ending && showableSoFar(flight.partial, ctx) !== undefined) {
+          flight.progress.delete(watch);
+          timer = setTimeout(answerEarly, EARLY_GRACE_MS);
+        }
+      };
+      flight.progress.add(watch);
+      void flight.result.then((o) => {
+        flight.progress.delete(watch);
+        clearTimeout(timer);
+        if (!answered) resolve(o);
+        answered = true;
+      });
+    });
   }
 
   /**
@@ -392,6 +442,7 @@ export class CompletionEngine {
         lastChunkAt = this.now();
         const { stop } = shaper.push(ev.text);
         flight.partial = shaper.text;
+        flight.ending = stop;
         for (const l of [...flight.progress]) l();
         if (stop) break; // leaving the loop closes the stream at once
       }

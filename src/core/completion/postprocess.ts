@@ -72,6 +72,40 @@ function finish(raw: string, ctx: ShapingContext, opts: PostProcessOptions, merg
   return { text: cursor.eol === '\r\n' ? text.replace(/\n/g, '\r\n') : text, replaces, ...caretBack };
 }
 
+/** Non-blank characters a completion still streaming must have before any of it is shown. */
+const MIN_EARLY_CHARS = 3;
+const IDENT_END = /[\p{L}\p{N}_$]/u;
+
+/**
+ * What of a completion still streaming can be shown now, so that ghost text appears when the first
+ * words are decoded rather than when the line is: its first line once complete, else up to the end
+ * of its last whole word (an identifier the model is still writing may change). Only text that the
+ * post-processor would show as it is, at most with brackets it closes after it (those are left to
+ * the line's end), and never the start of a line the document already has next to the cursor (a
+ * copy the shaper cuts once the line is complete). Undefined: nothing yet.
+ */
+export function showableSoFar(partial: string, ctx: ShapingContext): string | undefined {
+  const nl = partial.indexOf('\n');
+  let candidate: string;
+  if (nl >= 0) {
+    candidate = partial.slice(0, nl);
+  } else {
+    let end = partial.length;
+    while (end > 0 && IDENT_END.test(partial[end - 1])) end--;
+    candidate = partial.slice(0, end);
+  }
+  candidate = candidate.trimEnd();
+  if (candidate.replace(/\s/g, '').length < MIN_EARLY_CHARS) return undefined;
+  const shown = postProcess(candidate, ctx);
+  if (!shown || shown.replaces || !shown.text.startsWith(candidate)) return undefined;
+  const a = analyzeCursor(ctx.cursor);
+  const norm = normalizeLine(ctx.cursor.linePrefix + candidate);
+  for (const line of [a.nextLines[0], a.prevLine]) {
+    if (line !== undefined && normalizeLine(line).startsWith(norm)) return undefined;
+  }
+  return candidate;
+}
+
 /** Whether `closing` (added by closeOpenedBrackets) begins with the closer of the bracket or quote that ends `text`. */
 function closesLastCharacter(text: string, closing: string): boolean {
   if (closing === '' || text === '') return false;

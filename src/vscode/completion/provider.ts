@@ -3,7 +3,7 @@
 // user simply sees no suggestion.
 import * as vscode from 'vscode';
 import { completionEnabledFor } from '../../core/config';
-import type { CompletionEngine } from '../../core/completion/engine';
+import type { CompletionEngine, CompletionOutcome } from '../../core/completion/engine';
 import type { Logger } from '../../core/log';
 import type { ModelRuntime } from '../runtime';
 import { cursorSlice, indentUnitFor } from './cursor';
@@ -44,6 +44,20 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
     }
   }
 
+  /**
+   * The first words were shown while the line still streams: once it is whole, the editor is asked
+   * to show it (the engine answers from its cache), if the user is still where it was asked for.
+   */
+  private askAgainWhenWhole(document: vscode.TextDocument, position: vscode.Position, outcome: CompletionOutcome): void {
+    const version = document.version;
+    void outcome.final?.then((whole) => {
+      if (!whole.text || whole.text === outcome.text) return;
+      const editor = vscode.window.activeTextEditor;
+      if (editor?.document !== document || document.version !== version || !editor.selection.active.isEqual(position)) return;
+      void vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+    });
+  }
+
   async provideInlineCompletionItems(
     document: vscode.TextDocument,
     position: vscode.Position,
@@ -78,11 +92,13 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
       try {
         const outcome = await this.engine().complete({
           document: document.uri.toString(), cursor, prefixFirstLine, trigger: manual ? 'manual' : 'automatic', signal: controller.signal, typedAt,
+          early: true,
         });
         if (outcome.source === 'model' || outcome.reason) {
-          this.logger.trace(`completion ${document.uri.path.split('/').pop()}:${position.line + 1}:${position.character + 1} ${outcome.source ?? '-'} ${outcome.text ? `${outcome.text.length} chars` : `none (${outcome.reason})`}${outcome.stopReason ? ` stop=${outcome.stopReason}` : ''} ${Math.round(outcome.timings?.total ?? 0)}ms`);
+          this.logger.trace(`completion ${document.uri.path.split('/').pop()}:${position.line + 1}:${position.character + 1} ${outcome.source ?? '-'}${outcome.partial ? '(early)' : ''} ${outcome.text ? `${outcome.text.length} chars` : `none (${outcome.reason})`}${outcome.stopReason ? ` stop=${outcome.stopReason}` : ''} ${Math.round(outcome.timings?.total ?? 0)}ms`);
         }
         if (token.isCancellationRequested || !outcome.text) return undefined;
+        if (outcome.partial) this.askAgainWhenWhole(document, position, outcome);
         // Over the closers it writes again (`a, b);` over `)`), so that Tab leaves the line it shows.
         const end = document.validatePosition(position.translate(0, outcome.replaces ?? 0));
         const range = new vscode.Range(position, end);
