@@ -56,7 +56,7 @@ export const REVIEW_REPLY_DESCRIPTION = [
   '- "file": the file\'s path exactly as given in <file path="...">.',
   '- "line": the staged line number where the problem is (the number at the start of the line).',
   '- "end_line": the last staged line of the problem (equal to "line" for one line).',
-  '- "anchor": the exact text of line "line", copied without its number and without the "+" mark.',
+  '- "anchor": the exact text of line "line", copied without its number, the "+" mark and the "|".',
   '- "severity": "high" (wrong results, crashes, data loss, security), "medium" (a bug in some cases), or "low" (a real but minor defect).',
   '- "category": one word such as "bug", "security", "performance", "error-handling", "concurrency", "resource-leak".',
   '- "confidence": how sure you are that this is a real problem, from 0 to 1.',
