@@ -1,0 +1,269 @@
+// Collecting a review's changes from real git repositories made here with the git CLI: every kind
+// of staged change (renames, copies, binary, deletions, deletion-only hunks, mode changes, CRLF, no
+// final newline, a submodule pointer, partial staging, unicode paths), the files that must not reach
+// the model (a lockfile, minified and generated files, .env, a .hearthignore'd file, a link, a
+// non-UTF-8 file), an unborn HEAD, and a repository config that would change git's diff format.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { GitRunner } from '../../src/node/git/gitRunner';
+import { PrivacyGate } from '../../src/node/privacy/gate';
+import { EMPTY_TREE, collectChanges, readStagedText, type CollectedChanges, type ReviewScope } from '../../src/node/review/collect';
+import { mapStagedToWorktree } from '../../src/core/review/parseDiff';
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' });
+
+function write(root: string, path: string, content: string | Buffer): void {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), content);
+}
+
+const lines = (n: number, word: string) => Array.from({ length: n }, (_, i) => `${word} ${i + 1}`).join('\n') + '\n';
+
+async function collect(root: string, scope: ReviewScope): Promise<CollectedChanges> {
+  const runner = new GitRunner(root);
+  return collectChanges({ git: runner, gate: new PrivacyGate(root, { git: runner }), scope });
+}
+
+const reasonOf = (r: CollectedChanges, path: string) => r.skipped.find((s) => s.path === path)?.reason;
+const fileOf = (r: CollectedChanges, path: string) => r.changed.find((f) => f.path === path);
+
+const APP_HEAD = 'export function start() {\n  const a = 1;\n  return a;\n}\n';
+const APP_STAGED = 'export function start() {\n  const a = 1;\n  const b = 2;\n  return a + b;\n}\n';
+const APP_WORKTREE = '// a comment added after staging\n\nexport function start() {\n  const a = 1;\n  const b = 2;\n  return a + b + 1;\n}\n';
+
+describe('review: collecting staged changes from a real repository', () => {
+  let root: string;
+  let staged: CollectedChanges;
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'hearth-review-collect-'));
+    git(root, 'init', '-q');
+    // Config that would change the diff's shape if the collector did not override it.
+    for (const [k, v] of [['diff.noprefix', 'true'], ['diff.mnemonicPrefix', 'true'], ['diff.relative', 'true'], ['diff.submodule', 'log'],
+      ['diff.context', '0'], ['core.quotePath', 'true'], ['diff.suppressBlankEmpty', 'true'], ['core.autocrlf', 'false']]) git(root, 'config', k, v);
+    write(root, 'moved.ts', lines(10, 'export const line'));
+    write(root, 'orig.ts', lines(8, 'export const orig'));
+    write(root, 'crlf.ts', 'one;\r\ntwo;\r\nthree;\r\n');
+    write(root, 'nonl.ts', 'a;\nb;\nc;');
+    write(root, 'gone.ts', 'export const gone = 1;\n');
+    write(root, 'run.sh', '#!/bin/sh\necho hi\n');
+    write(root, 'delonly.ts', 'keep1;\nkeep2;\ndrop1;\ndrop2;\nkeep3;\n');
+    write(root, 'mixed.ts', 'keep1;\ndrop1;\nkeep2;\n' + lines(10, '//') + 'tail;\n');
+    write(root, 'bin.dat', Buffer.from([0, 1, 2, 3]));
+    write(root, 'src/app.ts', APP_HEAD);
+    write(root, 'package-lock.json', '{\n  "lockfileVersion": 3\n}\n');
+    write(root, '.gitignore', 'build/\n');
+    write(root, '.hearthignore', 'private/\n');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'base');
+
+    git(root, 'mv', 'moved.ts', 'renamed.ts');
+    write(root, 'renamed.ts', lines(9, 'export const line') + 'export const line10 = "changed";\n');
+    write(root, 'copy.ts', lines(8, 'export const orig'));
+    write(root, 'orig.ts', lines(7, 'export const orig') + 'export const orig8 = "edited";\n');
+    write(root, 'crlf.ts', 'one;\r\nTWO;\r\nthree;\r\n');
+    write(root, 'nonl.ts', 'a;\nb;\nC;');
+    git(root, 'rm', '-q', 'gone.ts');
+    chmodSync(join(root, 'run.sh'), 0o755);
+    write(root, 'delonly.ts', 'keep1;\nkeep2;\nkeep3;\n');
+    write(root, 'mixed.ts', 'keep1;\nkeep2;\n' + lines(10, '//') + 'tail;\nadded;\n');
+    write(root, 'bin.dat', Buffer.from([0, 1, 2, 4]));
+    write(root, 'package-lock.json', '{\n  "lockfileVersion": 3,\n  "packages": {}\n}\n');
+    write(root, 'café.ts', 'export const café = "é";\n');
+    write(root, 'docs/ünïcödé 文档.md', '# Titel\n');
+    write(root, 'dist/app.min.js', 'var a=1;\n');
+    write(root, 'dist/bundle.js', `${'var x=1;'.repeat(200)}\n${'var y=2;'.repeat(200)}\n`);
+    write(root, 'src/gen.pb.go', '// Code generated by protoc-gen-go. DO NOT EDIT.\npackage gen\n');
+    write(root, 'src/schema.ts', '/** @generated by the schema tool */\nexport type A = 1;\n');
+    write(root, '.env', 'API_TOKEN=PLANTED_SECRET_1234\n');
+    write(root, 'build/forced.ts', 'export const forced = 1;\n');
+    write(root, 'private/notes.ts', 'export const mine = 1;\n');
+    write(root, 'legacy.txt', Buffer.from('caf\xe9 cr\xe8me\n', 'latin1'));
+    symlinkSync('/etc/passwd', join(root, 'passwd.ts'));
+    git(root, 'add', '.');
+    git(root, 'add', '-f', 'build/forced.ts');
+    const head = git(root, 'rev-parse', 'HEAD').trim();
+    git(root, 'update-index', '--add', '--cacheinfo', `160000,${head},vendor/dep`);
+    // Partial staging: one version staged, then the working tree edited again.
+    write(root, 'src/app.ts', APP_STAGED);
+    git(root, 'add', 'src/app.ts');
+    write(root, 'src/app.ts', APP_WORKTREE);
+
+    staged = await collect(root, { kind: 'staged' });
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('compares with HEAD and reviews exactly the files a model should see', () => {
+    assert.equal(staged.unbornHead, false);
+    assert.equal(staged.base, git(root, 'rev-parse', 'HEAD').trim());
+    assert.deepStrictEqual(
+      staged.files.map((f) => f.path).sort(),
+      ['build/forced.ts', 'café.ts', 'crlf.ts', 'docs/ünïcödé 文档.md', 'mixed.ts', 'nonl.ts', 'orig.ts', 'renamed.ts', 'src/app.ts'].sort(),
+    );
+    // Every changed file is either reviewed or skipped with a reason, never lost.
+    assert.equal(staged.files.length + staged.skipped.length, staged.changed.length);
+    assert.deepStrictEqual([...staged.texts.keys()].sort(), staged.files.map((f) => f.path).sort());
+  });
+
+  it('lists each file not reviewed with its reason', () => {
+    const expected: Array<[string, RegExp]> = [
+      ['gone.ts', /^deleted/],
+      ['copy.ts', /copied from orig\.ts without changes to its content/],
+      ['delonly.ts', /lines removed only/],
+      ['run.sh', /only its mode changed \(100644 → 100755\)/],
+      ['bin.dat', /binary/],
+      ['vendor/dep', /submodule/],
+      ['passwd.ts', /symbolic link/],
+      ['package-lock.json', /lockfile/],
+      ['dist/app.min.js', /minified/],
+      ['dist/bundle.js', /minified: its lines are \d+ characters long/],
+      ['src/gen.pb.go', /generated: its header says "Code generated by protoc-gen-go\. DO NOT EDIT"/],
+      ['src/schema.ts', /generated: its header says "@generated"/],
+      ['.env', /looks like a secret.*never sends it to a model/],
+      ['private/notes.ts', /\.hearthignore/],
+      ['legacy.txt', /not UTF-8/],
+    ];
+    for (const [path, why] of expected) assert.match(reasonOf(staged, path) ?? `(${path} not skipped)`, why, path);
+    assert.equal(staged.skipped.length, expected.length, JSON.stringify(staged.skipped));
+  });
+
+  it('a rename (-M) keeps both names, its similarity and its edit; a copy (-C) names its source', () => {
+    const renamed = fileOf(staged, 'renamed.ts');
+    assert.equal(renamed?.kind, 'renamed');
+    assert.equal(renamed?.oldPath, 'moved.ts');
+    assert.ok((renamed?.similarity ?? 0) >= 50 && (renamed?.similarity ?? 100) < 100);
+    assert.deepStrictEqual(renamed?.hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'added')), [{ kind: 'added', text: 'export const line10 = "changed";', newLine: 10 }]);
+    const copy = fileOf(staged, 'copy.ts');
+    assert.equal(copy?.kind, 'copied');
+    assert.equal(copy?.oldPath, 'orig.ts');
+    assert.equal(fileOf(staged, 'orig.ts')?.kind, 'modified');
+  });
+
+  it('context is three lines whatever diff.context says, and a deletion-only hunk is kept beside a file\'s added lines', () => {
+    const mixed = fileOf(staged, 'mixed.ts');
+    assert.equal(mixed?.hunks.length, 2);
+    const [first, second] = mixed?.hunks ?? [];
+    assert.equal(first.newLines, first.oldLines - 1, 'the first hunk only removes');
+    assert.ok(first.lines.every((l) => l.kind !== 'added'));
+    assert.deepStrictEqual(first.lines.find((l) => l.kind === 'removed'), { kind: 'removed', text: 'drop1;', oldLine: 2 });
+    assert.equal(second.lines.filter((l) => l.kind === 'context').length, 3);
+    assert.deepStrictEqual(second.lines.at(-1), { kind: 'added', text: 'added;', newLine: 14 });
+  });
+
+  it('CRLF lines lose their CR in the hunks, the reviewed text keeps it; a missing final newline is reported', () => {
+    const crlf = fileOf(staged, 'crlf.ts');
+    assert.deepStrictEqual(crlf?.hunks[0].lines.map((l) => l.text), ['one;', 'two;', 'TWO;', 'three;']);
+    assert.equal(staged.texts.get('crlf.ts'), 'one;\r\nTWO;\r\nthree;\r\n');
+    assert.equal(fileOf(staged, 'nonl.ts')?.noNewlineAtEnd, true);
+    assert.equal(staged.texts.get('nonl.ts'), 'a;\nb;\nC;');
+    assert.equal(crlf?.noNewlineAtEnd, undefined);
+  });
+
+  it('submodule pointers, mode changes and binary files are recognised from the diff', () => {
+    assert.deepStrictEqual({ ...fileOf(staged, 'vendor/dep'), hunks: undefined }, { path: 'vendor/dep', kind: 'added', newMode: '160000', binary: false, submodule: true, hunks: undefined });
+    assert.deepStrictEqual([fileOf(staged, 'run.sh')?.oldMode, fileOf(staged, 'run.sh')?.newMode], ['100644', '100755']);
+    assert.equal(fileOf(staged, 'bin.dat')?.binary, true);
+    assert.equal(fileOf(staged, 'passwd.ts')?.newMode, '120000');
+  });
+
+  it('unicode paths come out as UTF-8 although core.quotePath quotes them', () => {
+    assert.deepStrictEqual(fileOf(staged, 'café.ts')?.hunks[0].lines, [{ kind: 'added', text: 'export const café = "é";', newLine: 1 }]);
+    assert.equal(staged.texts.get('docs/ünïcödé 文档.md'), '# Titel\n');
+  });
+
+  it('partial staging: the review is of the index, and staged lines map to the working tree', () => {
+    assert.equal(staged.texts.get('src/app.ts'), APP_STAGED);
+    const added = fileOf(staged, 'src/app.ts')?.hunks.flatMap((h) => h.lines.filter((l) => l.kind === 'added'));
+    assert.deepStrictEqual(added, [{ kind: 'added', text: '  const b = 2;', newLine: 3 }, { kind: 'added', text: '  return a + b;', newLine: 4 }]);
+    const map = mapStagedToWorktree(APP_STAGED, readFileSync(join(root, 'src/app.ts'), 'utf8'));
+    // Two lines were added above in the working tree; staged line 4 was edited there since.
+    assert.deepStrictEqual(map, [3, 4, 5, null, 7]);
+  });
+
+  it('the ignored file added with --force is tracked, so the gate admits it like any staged file', () => {
+    assert.ok(staged.files.some((f) => f.path === 'build/forced.ts'));
+    assert.equal(staged.texts.get('build/forced.ts'), 'export const forced = 1;\n');
+  });
+
+  it('readStagedText reads the index blob and refuses non-UTF-8 and missing paths with a reason', async () => {
+    const runner = new GitRunner(root);
+    assert.deepStrictEqual(await readStagedText(runner, 'src/app.ts'), { ok: true, text: APP_STAGED });
+    assert.deepStrictEqual(await readStagedText(runner, 'legacy.txt'), { ok: false, reason: 'not UTF-8 text: Hearth reviews UTF-8 files only' });
+    assert.deepStrictEqual(await readStagedText(runner, 'no/such/file.ts'), { ok: false, reason: 'not in the index' });
+    // A genuine U+FFFD in UTF-8 text is not mistaken for a decoding error.
+    write(root, 'fffd.txt', 'replacement \uFFFD char\n');
+    git(root, 'add', 'fffd.txt');
+    assert.deepStrictEqual(await readStagedText(runner, 'fffd.txt'), { ok: true, text: 'replacement \uFFFD char\n' });
+    git(root, 'rm', '-q', '--cached', 'fffd.txt');
+    rmSync(join(root, 'fffd.txt'));
+  });
+
+  it('one file\'s staged changes: by its path, or a rename by its old name, with nothing else', async () => {
+    const one = await collect(root, { kind: 'file', path: 'src/app.ts' });
+    assert.deepStrictEqual(one.files.map((f) => f.path), ['src/app.ts']);
+    assert.equal(one.texts.get('src/app.ts'), APP_STAGED);
+    const byOld = await collect(root, { kind: 'file', path: 'moved.ts' });
+    assert.deepStrictEqual(byOld.changed.map((f) => [f.path, f.oldPath]), [['renamed.ts', 'moved.ts']]);
+    const secret = await collect(root, { kind: 'file', path: '.env' });
+    assert.deepStrictEqual([secret.files.length, secret.skipped.map((s) => s.path)], [0, ['.env']]);
+  });
+
+  it('all uncommitted changes: the working tree\'s text, untracked files included, the gate still applied', async () => {
+    write(root, 'src/new.ts', 'export const fresh = 1;\n');
+    write(root, 'config/.env.local', 'TOKEN=PLANTED_UNTRACKED\n');
+    try {
+      const r = await collect(root, { kind: 'uncommitted' });
+      assert.equal(r.texts.get('src/app.ts'), APP_WORKTREE);
+      assert.deepStrictEqual(fileOf(r, 'src/new.ts')?.hunks[0].lines, [{ kind: 'added', text: 'export const fresh = 1;', newLine: 1 }]);
+      assert.equal(r.texts.get('src/new.ts'), 'export const fresh = 1;\n');
+      assert.match(reasonOf(r, 'config/.env.local') ?? '', /looks like a secret/);
+      assert.ok(![...r.texts.values()].some((t) => t.includes('PLANTED')), 'no secret text collected');
+      assert.match(reasonOf(r, 'legacy.txt') ?? '', /not UTF-8/);
+    } finally {
+      rmSync(join(root, 'src/new.ts'));
+      rmSync(join(root, 'config'), { recursive: true });
+    }
+  });
+});
+
+describe('review: an unborn HEAD (no commit yet)', () => {
+  let root: string;
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'hearth-review-unborn-'));
+    git(root, 'init', '-q');
+    write(root, 'main.ts', 'export const a = 1;\n\nexport const b = 2;\n');
+    write(root, 'yarn.lock', '# yarn lockfile v1\n');
+    git(root, 'add', '.');
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('staged changes are compared with the empty tree: every file is added', async () => {
+    const r = await collect(root, { kind: 'staged' });
+    assert.equal(r.unbornHead, true);
+    assert.equal(r.base, EMPTY_TREE.sha1);
+    assert.deepStrictEqual(r.files.map((f) => [f.path, f.kind]), [['main.ts', 'added']]);
+    assert.deepStrictEqual(r.files[0].hunks[0].lines.map((l) => l.newLine), [1, 2, 3]);
+    assert.deepStrictEqual(r.skipped, [{ path: 'yarn.lock', reason: 'lockfile: written by the package manager' }]);
+  });
+
+  it('uncommitted changes too, with the working tree\'s text', async () => {
+    write(root, 'main.ts', 'export const a = 10;\n');
+    const r = await collect(root, { kind: 'uncommitted' });
+    assert.equal(r.unbornHead, true);
+    assert.equal(r.texts.get('main.ts'), 'export const a = 10;\n');
+  });
+
+  it('outside a repository the collector fails with git\'s error, never an empty review', async () => {
+    const plain = mkdtempSync(join(tmpdir(), 'hearth-review-plain-'));
+    try {
+      await assert.rejects(collect(plain, { kind: 'staged' }), { name: 'GitError' });
+    } finally {
+      rmSync(plain, { recursive: true, force: true });
+    }
+  });
+});
