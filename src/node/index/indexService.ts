@@ -11,6 +11,7 @@ import { readTextFileSync } from '../fs/readText';
 import { TextLines } from '../../core/text/cursorText';
 import { languageForPath } from '../treesitter/languages';
 import { ParsePool } from './parsePool';
+import { BuildTrace } from './buildTrace';
 import { SpanReader } from './spanReader';
 import { TagsCache } from './tagsCache';
 import { forEachSliced } from './slices';
@@ -100,8 +101,10 @@ export class IndexService {
 
   private async doBuild(signal?: AbortSignal): Promise<IndexStats> {
     const t0 = performance.now();
+    const trace = new BuildTrace();
     const cached: Map<string, Entry> = this.cache ? await this.cache.load().catch(() => new Map()) : new Map();
     // Nothing cached: every file will be parsed, so the workers start while the walk runs.
+    trace.mark('cache loaded');
     if (cached.size === 0 && this.index.fileCount === 0) this.pool.start();
     const known = (path: string, size: number, mtimeMs: number) => {
       const c = cached.get(path);
@@ -111,6 +114,7 @@ export class IndexService {
       ? await this.examineAll(this.opts.files, signal)
       : await walkWorkspace({ root: this.opts.root, maxFileBytes: MAX_INDEXED_BYTES, signal, knownText: known, git: this.git ?? null });
     this.walkMode = mode;
+    trace.mark(`listed (${mode ?? 'files'})`);
     const present = new Set(files.map((f) => f.path));
     await forEachSliced([...this.index.paths()], undefined, (p) => { if (!present.has(p)) this.removeFile(p); });
     const toParse: WalkedFile[] = [];
@@ -126,6 +130,7 @@ export class IndexService {
     const progress = () => { if (++done % 64 === 0) this.opts.onProgress?.(done, files.length); };
     this.opts.onProgress?.(done, files.length);
     // The workers start on what changed while the cached files are taken in, a slice at a time.
+    const parseStart = performance.now();
     const parsing = toParse.length > 0
       ? this.pool.parseFiles(toParse, (file, result) => {
         progress();
@@ -138,11 +143,19 @@ export class IndexService {
       this.accept(path, entry);
       progress();
     });
+    trace.mark('cached taken');
     const cacheHits = hits.length;
-    const errors = parsing ? (await parsing).errors : 0;
+    const parsed = parsing ? await parsing : undefined;
+    const errors = parsed?.errors ?? 0;
+    if (parsed) {
+      trace.mark('first parsed', parseStart + (parsed.firstResultMs ?? 0));
+      trace.mark('parsed');
+    }
     this.opts.onProgress?.(files.length, files.length);
     if (this.cache && !signal?.aborted) await this.cache.save(this.meta).catch((e) => this.opts.logger.warn(`Index cache not saved: ${String(e)}`));
     const ms = performance.now() - t0;
+    trace.mark('saved');
+    this.opts.logger.debug(trace.finish(this.pool.workerStartMs(), parsed));
     const stats: IndexStats = {
       files: files.length, bytes, symbols: this.index.symbolCount, ms, mbPerSec: bytes / 1048576 / (ms / 1000),
       cacheHits, parsed: toParse.length, errors, skipped,

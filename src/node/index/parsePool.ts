@@ -18,12 +18,12 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { FileTags, LanguageId } from '../../core/index/tags';
 import { type GrammarPaths, defaultGrammarPaths } from '../treesitter/loader';
 import { fromWire } from './packedTags';
 import { DEFAULT_MAX_FILE_BYTES, type WalkedFile } from './walk';
 import type { FromWorker, ToWorker, WorkerFaults, WorkerInit } from './worker';
+import { type ParseHost, type ParseIsolation, startParseHost } from './parseHost';
 
 export interface ParsePoolOptions {
   /** Default min(2, available cores), at least 1: more workers than cores do not help. */
@@ -40,6 +40,8 @@ export interface ParsePoolOptions {
   readonly idleTimeoutMs?: number;
   /** The worker's script, when it is neither dist/indexWorker.js next to the bundle nor worker.ts here. */
   readonly workerScript?: string;
+  /** Child processes (default: they parse without wasm tier-up, see parseHost.ts) or worker threads. */
+  readonly isolation?: ParseIsolation;
   /** Tests only: faults the workers plant on chosen files. */
   readonly faults?: WorkerFaults;
 }
@@ -55,6 +57,14 @@ export interface ParseStats {
   readonly bytes: number;
   readonly ms: number;
   readonly errors: number;
+  /** Wall time the workers spent on this run's batches, added up over workers. */
+  readonly busyMs: number;
+  /** Of which waiting for the tree-sitter runtime and grammars (loading, compiling queries). */
+  readonly waitMs: number;
+  /** CPU time of the worker processes on this run's batches; undefined when they are threads of this process. */
+  readonly cpuMs?: number;
+  /** From the call to the first result. */
+  readonly firstResultMs?: number;
 }
 
 export type OnParsed = (file: WalkedFile, result: ParseResult) => void;
@@ -62,7 +72,7 @@ export type OnParsed = (file: WalkedFile, result: ParseResult) => void;
 interface Run {
   readonly onResult: OnParsed;
   readonly started: number;
-  readonly stats: { files: number; bytes: number; errors: number };
+  readonly stats: { files: number; bytes: number; errors: number; busyMs: number; waitMs: number; cpuMs?: number; firstResultMs?: number };
   remaining: number;
   finished: boolean;
   readonly settle: (failure?: { error: unknown }) => void;
@@ -87,7 +97,10 @@ interface PendingText {
 }
 
 interface Slot {
-  readonly worker: Worker;
+  readonly worker: ParseHost;
+  readonly spawnedAt: number;
+  /** Milliseconds from spawn to its 'ready' message. */
+  readyMs?: number;
   ready: boolean;
   /** Sent to it, oldest first: the first is the one it parses, at most PIPELINE. */
   readonly batches: Batch[];
@@ -139,6 +152,11 @@ export class ParsePool {
     return this.slots.length;
   }
 
+  /** Per running thread, how long it took from its start to being ready for work (undefined: not yet), for diagnostics. */
+  workerStartMs(): Array<number | undefined> {
+    return this.slots.map((s) => s.readyMs);
+  }
+
   /** Per running thread, the languages it was given (its grammars and queries), for diagnostics. */
   workerLanguages(): LanguageId[][] {
     return this.slots.map((s) => [...s.languages].sort());
@@ -153,11 +171,11 @@ export class ParsePool {
   parseFiles(files: readonly WalkedFile[], onResult: OnParsed, signal?: AbortSignal): Promise<ParseStats> {
     const started = performance.now();
     if (this.disposed) return Promise.reject(new Error('the parse pool is disposed'));
-    if (files.length === 0 || signal?.aborted) return Promise.resolve({ files: 0, bytes: 0, ms: 0, errors: 0 });
+    if (files.length === 0 || signal?.aborted) return Promise.resolve({ files: 0, bytes: 0, ms: 0, errors: 0, busyMs: 0, waitMs: 0 });
     return new Promise<ParseStats>((resolve, reject) => {
       const onAbort = (): void => this.finishRun(run);
       const run: Run = {
-        onResult, started, stats: { files: 0, bytes: 0, errors: 0 }, remaining: files.length, finished: false,
+        onResult, started, stats: { files: 0, bytes: 0, errors: 0, busyMs: 0, waitMs: 0 }, remaining: files.length, finished: false,
         settle: (failure?: { error: unknown }) => {
           signal?.removeEventListener('abort', onAbort);
           if (failure) reject(failure.error);
@@ -257,6 +275,7 @@ export class ParsePool {
   private report(run: Run, file: WalkedFile, result: ParseResult, bytes: number): void {
     if (run.finished) return;
     run.stats.files++;
+    run.stats.firstResultMs ??= performance.now() - run.started;
     run.stats.bytes += bytes;
     if (result.error !== undefined) run.stats.errors++;
     try {
@@ -368,18 +387,18 @@ export class ParsePool {
       maxFileBytes: this.opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
       faults: this.opts.faults,
     };
-    const worker = new Worker(filename, { workerData: init, execArgv });
-    const slot: Slot = { worker, ready: false, batches: [], languages: new Set(), texts: new Map(), exited: false };
-    worker.on('message', (msg: FromWorker) => this.onMessage(slot, msg));
-    worker.on('error', (e: Error) => {
-      slot.error ??= e.message || e.name;
-    });
-    worker.on('messageerror', (e: Error) => {
-      slot.error ??= `unreadable message: ${e.message}`;
-      void worker.terminate();
-    });
-    // Deaths are handled on 'exit', which comes after every message the worker sent.
-    worker.on('exit', (code) => this.onExit(slot, code));
+    // The slot exists before the host: a host that cannot start reports it at once.
+    const events = {
+      message: (msg: FromWorker) => this.onMessage(slot, msg),
+      error: (reason: string) => { slot.error ??= reason; },
+      // Deaths are handled on exit, which comes after every message the worker sent.
+      exit: (code: number) => this.onExit(slot, code),
+    };
+    const spawnedAt = performance.now();
+    const slot: Slot = {
+      worker: startParseHost({ isolation: this.opts.isolation ?? 'process', filename, execArgv, init }, events),
+      spawnedAt, ready: false, batches: [], languages: new Set(), texts: new Map(), exited: false,
+    };
     this.slots.push(slot);
     return slot;
   }
@@ -409,6 +428,7 @@ export class ParsePool {
     switch (msg.kind) {
       case 'ready':
         slot.ready = true;
+        slot.readyMs = performance.now() - slot.spawnedAt;
         this.startFailures = 0;
         break;
       case 'file': {
@@ -422,6 +442,9 @@ export class ParsePool {
         const k = slot.batches.findIndex((x) => x.id === msg.batch);
         if (k < 0) break;
         const [b] = slot.batches.splice(k, 1);
+        b.run.stats.busyMs += msg.ms;
+        b.run.stats.waitMs += msg.waitMs;
+        if (msg.cpuMs !== undefined) b.run.stats.cpuMs = (b.run.stats.cpuMs ?? 0) + msg.cpuMs;
         // A batch that ends with files unreported was cancelled; nothing else skips files.
         b.files.forEach((f, i) => {
           if (!b.reported[i]) this.report(b.run, f, { error: 'the parse worker skipped this file' }, 0);
@@ -491,7 +514,7 @@ export class ParsePool {
   }
 
   private post(slot: Slot, msg: ToWorker): void {
-    slot.worker.postMessage(msg);
+    slot.worker.post(msg);
   }
 
   /** Keeps the watchdog and the thread's hold on the process in step with the worker having work. */

@@ -1,4 +1,4 @@
-// The parse worker: a worker thread that reads source files itself, parses them with tree-sitter and
+// The parse worker: a child process or a worker thread (parseHost.ts) that reads source files itself, parses them with tree-sitter and
 // sends back their FileTags (packed, see packedTags.ts), with where each definition's prompt text
 // lies in the file (snippetSpans.ts), so the extension host's thread never parses. Bundled as
 // dist/indexWorker.js; ParsePool starts it and speaks the protocol below.
@@ -11,6 +11,7 @@ import { extractTags } from '../treesitter/extract';
 import { GrammarLoader, type GrammarPaths } from '../treesitter/loader';
 import { toWire, type WireTags } from './packedTags';
 import { locateSnippets } from './snippetSpans';
+import { WORKER_INIT_ENV, type FatalMessage } from './parseHost';
 
 /** Faults a test can plant: a file whose absolute path contains the string crashes, hangs or throws. */
 export interface WorkerFaults {
@@ -39,12 +40,30 @@ export type ToWorker =
 export type FromWorker =
   | { readonly kind: 'ready' }
   | { readonly kind: 'file'; readonly batch: number; readonly index: number; readonly bytes: number; readonly tags?: WireTags; readonly error?: string }
-  | { readonly kind: 'done'; readonly batch: number }
+  | { readonly kind: 'done'; readonly batch: number; readonly ms: number; readonly waitMs: number; readonly cpuMs?: number }
   | { readonly kind: 'text'; readonly id: number; readonly tags?: WireTags; readonly error?: string };
 
-const port = parentPort;
-if (!port) throw new Error('the index worker runs only as a worker thread');
-const init = workerData as WorkerInit;
+/** The channel to the pool: the thread's port, or the child process's IPC channel. */
+interface Port {
+  on(event: 'message', listener: (msg: ToWorker) => void): void;
+  postMessage(msg: FromWorker | FatalMessage): void;
+}
+
+function processPort(): Port | undefined {
+  const send = process.send?.bind(process);
+  if (!send) return undefined;
+  // Dies with its parent: nothing else would stop it.
+  process.on('disconnect', () => process.exit(0));
+  process.on('uncaughtException', (e) => {
+    // Tells the pool why, as a thread's 'error' event would, before dying of it.
+    send({ kind: 'fatal', error: errorText(e) } satisfies FatalMessage, undefined, undefined, () => process.exit(1));
+  });
+  return { on: (event, listener) => process.on(event, listener), postMessage: (msg) => send(msg) };
+}
+
+const port: Port | undefined = parentPort ?? processPort();
+if (!port) throw new Error('the index worker runs only as a worker thread or a forked process');
+const init = (parentPort ? workerData : JSON.parse(process.env[WORKER_INIT_ENV] ?? 'null')) as WorkerInit;
 const loader = new GrammarLoader(init.grammarPaths);
 const cancelled = new Set<number>();
 /** Batches run one after another; a text request is served between two files of a batch. */
@@ -71,12 +90,20 @@ send({ kind: 'ready' });
 // The runtime's own wasm compiles while the first batch is on its way; a failure surfaces with it.
 loader.init().catch(() => undefined);
 
+/** Time this worker spent waiting for the runtime and grammars, since the last batch ended. */
+let waitMs = 0;
+
 async function runBatch(batch: number, files: readonly BatchFile[]): Promise<void> {
+  const t0 = performance.now();
+  // A thread's figure would be its whole process's.
+  const cpu0 = parentPort ? undefined : process.cpuUsage();
+  waitMs = 0;
   try {
     await parseBatch(batch, files);
   } finally {
     cancelled.delete(batch);
-    send({ kind: 'done', batch });
+    const cpu = cpu0 && process.cpuUsage(cpu0);
+    send({ kind: 'done', batch, ms: performance.now() - t0, waitMs, cpuMs: cpu && (cpu.user + cpu.system) / 1000 });
   }
 }
 
@@ -109,7 +136,9 @@ async function parseText(id: number, language: LanguageId, text: string): Promis
 }
 
 async function parse(abs: string, language: LanguageId, text: string): Promise<FileTags> {
+  const t0 = performance.now();
   const grammar = await loader.parserFor(language);
+  waitMs += performance.now() - t0;
   if (init.faults && abs) await injectFault(abs, init.faults);
   return extractTags(text, language, grammar);
 }
