@@ -46,14 +46,18 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
 
   /**
    * The first words were shown while the line still streams: once it is whole, the editor is asked
-   * to show it (the engine answers from its cache), if the user is still where it was asked for.
+   * to show it (the engine answers from its cache), if the user is still where it was asked for or
+   * has only typed the start of it since.
    */
   private askAgainWhenWhole(document: vscode.TextDocument, position: vscode.Position, outcome: CompletionOutcome): void {
-    const version = document.version;
     void outcome.final?.then((whole) => {
       if (!whole.text || whole.text === outcome.text) return;
       const editor = vscode.window.activeTextEditor;
-      if (editor?.document !== document || document.version !== version || !editor.selection.active.isEqual(position)) return;
+      if (editor?.document !== document || document.isClosed) return;
+      const cursor = editor.selection.active;
+      if (!editor.selection.isEmpty || cursor.isBefore(position)) return;
+      const typed = document.getText(new vscode.Range(position, cursor));
+      if (typed.length >= whole.text.length || !whole.text.startsWith(typed)) return;
       void vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
     });
   }
@@ -94,9 +98,7 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
           document: document.uri.toString(), cursor, prefixFirstLine, trigger: manual ? 'manual' : 'automatic', signal: controller.signal, typedAt,
           early: true,
         });
-        if (outcome.source === 'model' || outcome.reason) {
-          this.logger.trace(`completion ${document.uri.path.split('/').pop()}:${position.line + 1}:${position.character + 1} ${outcome.source ?? '-'}${outcome.partial ? '(early)' : ''} ${outcome.text ? `${outcome.text.length} chars` : `none (${outcome.reason})`}${outcome.stopReason ? ` stop=${outcome.stopReason}` : ''} ${Math.round(outcome.timings?.total ?? 0)}ms`);
-        }
+        this.logger.trace(`completion ${document.uri.path.split('/').pop()}:${position.line + 1}:${position.character + 1} ${outcome.source ?? '-'}${outcome.partial ? '(early)' : ''} ${outcome.text ? `${outcome.text.length} chars` : `none (${outcome.reason})`}${outcome.stopReason ? ` stop=${outcome.stopReason}` : ''} ${Math.round(outcome.timings?.total ?? 0)}ms`);
         if (token.isCancellationRequested || !outcome.text) return undefined;
         if (outcome.partial) this.askAgainWhenWhole(document, position, outcome);
         // Over the closers it writes again (`a, b);` over `)`), so that Tab leaves the line it shows.
