@@ -29,6 +29,8 @@ import { SecretlintRedactor } from '../node/privacy/redact';
 import { redact, type Redactor } from '../core/privacy/redactor';
 import { stripControls } from '../core/text/sanitize';
 import { isInside, workTreeOf } from '../node/fs/paths';
+import { DEFAULT_FAIL_ON, FAIL_ON, REVIEW_FORMATS, reviewCommand, type ReviewFormat } from './review';
+import type { FailOn } from '../core/review/report';
 
 const TIMEOUT = SETTINGS.requestTimeoutSeconds;
 
@@ -44,6 +46,14 @@ Commands:
                             MB/s, cache hits
   context FILE:LINE:COL     The repository context the editor would add to a completion prompt there
                             (--budget N tokens, default ${SETTINGS.completionContextTokens.default}; --open for the editor's open tabs)
+  review                    Review the staged changes (--staged, the default) or all uncommitted ones
+                            (--uncommitted) of the repository at --repo (default .) on the review model.
+                            --format text|json|sarif (default text); --fail-on high|medium|low|none
+                            (default ${DEFAULT_FAIL_ON}): the least severity that makes the exit code 1.
+                            Exit codes: 0 reviewed, nothing at or above --fail-on; 1 a finding at or
+                            above it; 2 the review could not be completed (reason on stderr).
+                            --install-hook writes a git pre-commit hook running
+                            \`hearth review --staged --fail-on high\` (--force replaces a hook not Hearth's)
 
 Options:
   --host URL          Ollama server (default: $OLLAMA_HOST, else ${SETTINGS.serverUrl.default}).
@@ -72,6 +82,8 @@ export interface CliIO {
   readonly out: (s: string) => void;
   readonly err: (s: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The command that runs this CLI (node and its script), for the pre-commit hook when `hearth` is not on PATH. */
+  readonly self?: readonly string[];
 }
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
@@ -91,7 +103,7 @@ export function unexpectedError(e: unknown, env: CliIO['env']): string {
 }
 
 /** Commands that talk to the model server (the others only read the repository). */
-const SERVER_COMMANDS = new Set(['models', 'doctor', 'complete']);
+const SERVER_COMMANDS = new Set(['models', 'doctor', 'complete', 'review']);
 
 async function run(argv: readonly string[], io: CliIO): Promise<number> {
   let parsed;
@@ -111,6 +123,12 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
         budget: { type: 'string' },
         open: { type: 'string' },
         json: { type: 'boolean', default: false },
+        staged: { type: 'boolean', default: false },
+        uncommitted: { type: 'boolean', default: false },
+        format: { type: 'string' },
+        'fail-on': { type: 'string' },
+        'install-hook': { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -124,7 +142,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     io.out(USAGE);
     return 0;
   }
-  const arity: Record<string, number> = { models: 1, doctor: 1, complete: 2, index: 1, context: 2 };
+  const arity: Record<string, number> = { models: 1, doctor: 1, complete: 2, index: 1, context: 2, review: 1 };
   if (!command || arity[command] !== positionals.length) {
     io.err(`${command ? `Unknown command: ${positionals.join(' ')}\n\n` : ''}${USAGE}`);
     return 2;
@@ -154,7 +172,8 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const { config, warnings, invalidServer } = readConfig(read, { OLLAMA_HOST: io.env.OLLAMA_HOST });
   // The CLI refuses an invalid address instead of warning and trying another server; an invalid
   // OLLAMA_HOST matters only to commands that use it.
-  if (invalidServer && (invalidServer.source === 'hearth.serverUrl' || SERVER_COMMANDS.has(command))) {
+  const usesServer = SERVER_COMMANDS.has(command) && !(command === 'review' && values['install-hook']);
+  if (invalidServer && (invalidServer.source === 'hearth.serverUrl' || usesServer)) {
     const name = invalidServer.source === 'hearth.serverUrl' ? '--host' : 'OLLAMA_HOST';
     io.err(`${name} "${invalidServer.address}" is not a valid server address: ${invalidServer.reason}. Use http://HOST:PORT or https://HOST:PORT, e.g. ${SETTINGS.serverUrl.default}.`);
     return 2;
@@ -175,6 +194,26 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   }
   const contextTokens = budget ?? config.features.completion.contextTokens;
   if (command === 'index') return indexCommand(resolve(values.repo ?? '.'), json, io);
+  if (command === 'review') {
+    if (values.staged && values.uncommitted) {
+      io.err('review takes --staged or --uncommitted, not both');
+      return 2;
+    }
+    const format = values.format ?? (json ? 'json' : 'text');
+    if (!REVIEW_FORMATS.includes(format as ReviewFormat) || (json && format !== 'json')) {
+      io.err(`--format takes ${REVIEW_FORMATS.join(', ')}${json ? ' (and --json means json)' : ''}, got ${JSON.stringify(values.format)}`);
+      return 2;
+    }
+    const failOn = values['fail-on'] ?? DEFAULT_FAIL_ON;
+    if (!FAIL_ON.includes(failOn as FailOn)) {
+      io.err(`--fail-on takes ${FAIL_ON.join(', ')}, got ${JSON.stringify(failOn)}`);
+      return 2;
+    }
+    return reviewCommand({
+      repo: resolve(values.repo ?? '.'), scope: values.uncommitted ? 'uncommitted' : 'staged', format: format as ReviewFormat,
+      failOn: failOn as FailOn, installHook: values['install-hook'] ?? false, force: values.force ?? false, context: true,
+    }, backend, config, io);
+  }
   const open = (values.open ?? '').split(',').map((f) => f.trim()).filter((f) => f !== '');
   if (command === 'context' || command === 'complete') {
     const at = await cursorAt(positionals[1], values.repo, command, io);
@@ -426,6 +465,7 @@ if (require.main === module) {
     out: (s) => process.stdout.write(`${s}\n`),
     err: (s) => process.stderr.write(`${s}\n`),
     env: process.env,
+    self: [process.execPath, __filename],
   }).then((code) => { process.exitCode = code; }, (e) => {
     process.stderr.write(`${unexpectedError(e, process.env)}\n`);
     process.exitCode = 1;
