@@ -153,6 +153,18 @@ describe('ParsePool', () => {
     assert.equal(pool.threads, 0);
   });
 
+  it('start(n) brings up n workers, start() the rest', async () => {
+    const pool = new ParsePool({ workers: 2 });
+    try {
+      pool.start(1);
+      assert.equal(pool.threads, 1);
+      pool.start(5);
+      assert.equal(pool.threads, 2);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
   it('an idle pool keeps one worker and drops the others', async () => {
     const root = corpus(40);
     const { files } = await walkWorkspace({ root });

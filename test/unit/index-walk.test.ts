@@ -206,6 +206,16 @@ describe('walkWorkspace', () => {
     assert.equal(r.skipped.tooLarge, 1);
   });
 
+  it('tells its steps as they end, in a git work tree and outside one', async () => {
+    const plain = tree();
+    const steps: string[] = [];
+    await walkWorkspace({ root: plain, maxFileBytes: 1000, onPhase: (p) => steps.push(p) });
+    const inGit = tree();
+    git(inGit, 'init', '-q');
+    await walkWorkspace({ root: inGit, maxFileBytes: 1000, onPhase: (p) => steps.push(p) });
+    assert.deepEqual(steps, ['git not used', 'examined', 'git listed', 'examined']);
+  });
+
   it('a folder an enclosing repository ignores wholesale is walked as a plain folder', async () => {
     const root = makeTree({ '.gitignore': 'inner/\n', 'inner/src/z.ts': 'export {};\n', 'inner/.gitignore': 'y.ts\n', 'inner/src/y.ts': '' });
     roots.push(root);

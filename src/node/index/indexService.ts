@@ -102,17 +102,25 @@ export class IndexService {
   private async doBuild(signal?: AbortSignal): Promise<IndexStats> {
     const t0 = performance.now();
     const trace = new BuildTrace();
-    const cached: Map<string, Entry> = this.cache ? await this.cache.load().catch(() => new Map()) : new Map();
-    // Nothing cached: every file will be parsed, so the workers start while the walk runs.
-    trace.mark('cache loaded');
-    if (cached.size === 0 && this.index.fileCount === 0) this.pool.start();
+    // The first build of a session needs a worker either way (the active file's unsaved text is
+    // parsed in one): it starts now, alongside the cache and the listing.
+    if (this.index.fileCount === 0) this.pool.start(1);
+    let cached = new Map<string, Entry>();
+    // The listing does not wait for the cache (each wait costs a turn of the extension host's
+    // event loop); the cache only spares it reading the first bytes of files it knows as text.
     const known = (path: string, size: number, mtimeMs: number) => {
       const c = cached.get(path);
       return c !== undefined && c.size === size && c.mtimeMs === mtimeMs;
     };
-    const { files, skipped, mode } = this.opts.files
-      ? await this.examineAll(this.opts.files, signal)
-      : await walkWorkspace({ root: this.opts.root, maxFileBytes: MAX_INDEXED_BYTES, signal, knownText: known, git: this.git ?? null });
+    const listing = this.opts.files
+      ? this.examineAll(this.opts.files, signal)
+      : walkWorkspace({ root: this.opts.root, maxFileBytes: MAX_INDEXED_BYTES, signal, knownText: known, git: this.git ?? null, onPhase: (p) => trace.mark(p) });
+    listing.catch(() => undefined);
+    cached = this.cache ? await this.cache.load().catch(() => new Map<string, Entry>()) : cached;
+    trace.mark('cache loaded');
+    // Nothing cached: every file will be parsed, so all the workers start while the walk runs.
+    if (cached.size === 0 && this.index.fileCount === 0) this.pool.start();
+    const { files, skipped, mode } = await listing;
     this.walkMode = mode;
     trace.mark(`listed (${mode ?? 'files'})`);
     const present = new Set(files.map((f) => f.path));

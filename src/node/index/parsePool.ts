@@ -212,13 +212,13 @@ export class ParsePool {
   }
 
   /**
-   * Starts the workers now rather than with the first batch, so that their start overlaps the
+   * Starts `workers` (default: all) now rather than with the first batch, so that their start overlaps the
    * caller's own preparation (a cold build walks the workspace meanwhile).
    */
-  start(): void {
+  start(workers = this.size): void {
     if (this.disposed) return;
     try {
-      while (this.slots.length < this.size) this.spawn();
+      while (this.slots.length < Math.min(workers, this.size)) this.spawn();
     } catch {
       // The first batch will report why, through the usual path.
     }

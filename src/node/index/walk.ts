@@ -55,6 +55,8 @@ export interface WalkOptions {
    * binary sniff, the most expensive step of a warm start.
    */
   readonly knownText?: (path: string, size: number, mtimeMs: number) => boolean;
+  /** Told when a step of the walk ends (for the build's trace). */
+  readonly onPhase?: (what: string) => void;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -70,12 +72,15 @@ const GENERATED_DIRS: ReadonlySet<string> = new Set([
 export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
   const { root, signal } = opts;
   signal?.throwIfAborted();
-  const rootReal = await realpath(root);
-  const filter = new FileFilter(root, rootReal, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
-    await readIgnoreFile(join(root, '.hearthignore')), opts.knownText);
-
   const git = opts.git === null ? undefined : opts.git ?? new GitRunner(root);
-  const listed = git ? await gitListing(git, opts.gitTimeoutMs ?? DEFAULT_GIT_TIMEOUT_MS, signal) : undefined;
+  // git, the root's real path and .hearthignore at once: in the editor each wait for I/O is a wait
+  // for a turn of the extension host's event loop, which VS Code's start-up keeps busy.
+  const listing = git ? gitListing(git, opts.gitTimeoutMs ?? DEFAULT_GIT_TIMEOUT_MS, signal) : undefined;
+  listing?.catch(() => undefined);
+  const [rootReal, hearthIgnore] = await Promise.all([realpath(root), readIgnoreFile(join(root, '.hearthignore'))]);
+  const filter = new FileFilter(root, rootReal, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, hearthIgnore, opts.knownText);
+  const listed = await listing;
+  opts.onPhase?.(listed ? 'git listed' : 'git not used');
   let candidates: string[];
   if (listed) {
     candidates = [];
@@ -98,6 +103,7 @@ export async function walkWorkspace(opts: WalkOptions): Promise<WalkResult> {
     if (f) files.push(f);
   });
   signal?.throwIfAborted();
+  opts.onPhase?.('examined');
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, skipped: filter.skipped, mode: listed ? 'git' : 'plain' };
 }
