@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RequestScheduler } from '../../src/core/model/scheduler';
+import { isPreempted, RequestScheduler } from '../../src/core/model/scheduler';
 import { ModelError } from '../../src/core/errors';
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -32,6 +32,29 @@ describe('RequestScheduler', () => {
     running.release();
     await Promise.all([review, completion]);
     assert.deepEqual(order, ['completion', 'review']);
+  });
+
+  it('a running review request yields to waiting interactive work; background work does not', async () => {
+    const s = new RequestScheduler(1);
+    const review = new AbortController();
+    const lease = await s.acquire({ priority: 'review', controller: review });
+    const order: string[] = [];
+    const completion = s.acquire({ priority: 'interactive', controller: new AbortController() }).then((l) => { order.push('completion'); return l; });
+    await tick();
+    assert.ok(review.signal.aborted, 'the review request was closed');
+    assert.ok(isPreempted(review.signal.reason), 'with the reason its owner asks again on');
+    lease.release();
+    (await completion).release();
+    assert.deepEqual(order, ['completion']);
+
+    const warm = new AbortController();
+    const warmLease = await s.acquire({ priority: 'background', controller: warm });
+    const next = s.acquire({ priority: 'interactive', controller: new AbortController() });
+    await tick();
+    assert.equal(warm.signal.aborted, false, 'a warm-up is waited for, never preempted');
+    assert.equal(isPreempted(new Error('x')), false);
+    warmLease.release();
+    (await next).release();
   });
 
   it('a newer request with the same key aborts the older one, queued or running', async () => {

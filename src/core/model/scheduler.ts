@@ -1,9 +1,31 @@
 // At most N requests in flight per server (Ollama serves OLLAMA_NUM_PARALLEL=1 by default and
 // queues the rest where we can no longer reorder or cancel them cheaply). Interactive work goes
 // first; a newer request with the same supersede key aborts the older one, queued or running.
+// Review work yields even once running: a long review answer would otherwise hold the only slot
+// for a minute while every completion waits, so a waiting interactive request preempts it (its
+// connection is closed, which stops the server's generation) and its owner asks again.
 import { abortedError, ModelError } from '../errors';
 
-export type Priority = 'interactive' | 'background';
+/**
+ * 'interactive': a person waits for it (completions). 'background': queued behind interactive work
+ * (cache warm-ups). 'review': queued like background work, and preempted while running when
+ * interactive work waits; the owner sees `isPreempted(e)` and asks again.
+ */
+export type Priority = 'interactive' | 'background' | 'review';
+
+const preempted = new WeakSet<ModelError>();
+
+/** The reason a running review request was aborted to let interactive work go first. */
+export function preemptedError(): ModelError {
+  const e = abortedError('Paused: interactive work goes first.');
+  preempted.add(e);
+  return e;
+}
+
+/** True for a request aborted by preemption (ask again), false for every other failure. */
+export function isPreempted(e: unknown): boolean {
+  return e instanceof ModelError && preempted.has(e);
+}
 
 export interface Lease {
   release(): void;
@@ -16,6 +38,8 @@ interface Entry {
   readonly seq: number;
   grant?: (lease: Lease) => void;
   running: boolean;
+  /** Aborted by preemption, slot not released yet. */
+  yielding?: boolean;
 }
 
 export class RequestScheduler {
@@ -92,6 +116,20 @@ export class RequestScheduler {
           this.pump();
         },
       });
+    }
+    this.preemptForInteractive();
+  }
+
+  /** Each waiting interactive request takes the slot of one running review request, if there is one. */
+  private preemptForInteractive(): void {
+    let want = this.waiting.filter((e) => e.priority === 'interactive').length;
+    for (const e of this.running) if (e.yielding) want--;
+    for (const e of this.running) {
+      if (want <= 0) return;
+      if (e.priority !== 'review' || e.yielding) continue;
+      e.yielding = true;
+      want--;
+      e.controller.abort(preemptedError());
     }
   }
 }
