@@ -3,7 +3,8 @@
 // (tree-sitter on that text) and the definitions of the symbols it uses (the workspace pack) →
 // credentials redacted in every text part, line by line so staged line numbers stay true → requests
 // planned under the model's window with the output and thinking reserved → each request through
-// session.structured at background priority (the shared scheduler lets completions go first) →
+// session.structured at review priority (the shared scheduler lets completions go first, and a
+// completion that waits preempts the review request, which is asked again) →
 // every finding validated against the same redacted text it was asked about → staged lines mapped
 // to the working tree.
 //
@@ -14,10 +15,12 @@ import { ModelError } from '../../core/errors';
 import type { Logger } from '../../core/log';
 import { silentLogger } from '../../core/log';
 import type { ThinkSetting } from '../../core/model/backend';
+import { isPreempted } from '../../core/model/scheduler';
 import type { StructuredResult } from '../../core/model/structured';
 import type { Definition } from '../../core/index/tags';
 import { replaceSpans, redact, type Redactor } from '../../core/privacy/redactor';
 import { mapStagedToWorktree } from '../../core/review/parseDiff';
+import { worktreeRange } from '../../core/review/threads';
 import {
   fileCost, partsOf, planReviewRequests, reviewMessages, reviewPromptBudget, reviewRequest,
   type HunkContext, type ReviewFileInput,
@@ -46,7 +49,9 @@ export interface ReviewSession {
 export type ReviewProgress =
   | { readonly stage: 'collect' }
   | { readonly stage: 'context'; readonly done: number; readonly total: number }
-  | { readonly stage: 'request'; readonly done: number; readonly total: number; readonly paths: readonly string[] };
+  | { readonly stage: 'request'; readonly done: number; readonly total: number; readonly paths: readonly string[] }
+  /** A request gave its place to interactive work (a completion) and is asked again. */
+  | { readonly stage: 'yielded'; readonly done: number; readonly total: number };
 
 export interface ReviewOptions {
   readonly git: GitRunner;
@@ -73,6 +78,13 @@ export interface ReviewOptions {
 export interface ReviewedFinding extends Finding {
   /** The working-tree line of `line`; equal to `line` when the working tree is as staged, null when the line is gone. */
   readonly worktreeLine: number | null;
+  /**
+   * The working-tree line of `endLine` when all of `line..endLine` is still there, in one piece;
+   * null otherwise (a fix is then not offered on the working file).
+   */
+  readonly worktreeEndLine: number | null;
+  /** The reviewed text of lines `line..endLine` (not redacted): what "Apply fix" checks is still there. */
+  readonly lines: readonly string[];
 }
 
 export interface ReviewIncomplete {
@@ -173,8 +185,20 @@ export async function reviewChanges(opts: ReviewOptions): Promise<ReviewResult> 
       continue;
     }
     try {
-      const reply = await session.structured<ReviewReply>(reviewRequest(parts, { think: session.description.thinking ? think : undefined, numPredict, priority: 'background', signal }));
-      if (reply.thinking) logger.debug(`#${reply.metrics.id} review thinking (${reply.thinking.length} characters, never read as findings):\n${reply.thinking}`);
+      const request = reviewRequest(parts, { think: session.description.thinking ? think : undefined, numPredict, priority: 'review', signal });
+      let reply: StructuredResult<ReviewReply>;
+      for (;;) {
+        try {
+          reply = await session.structured<ReviewReply>(request);
+          break;
+        } catch (e) {
+          // A completion needed the server: the scheduler closed this request; ask again after it.
+          if (!isPreempted(e) || signal?.aborted) throw e;
+          logger.info(`review: request ${i + 1} of ${plan.requests.length} gave way to a completion; asking again`);
+          opts.onProgress?.({ stage: 'yielded', done: i, total: plan.requests.length });
+        }
+      }
+      if (reply.thinking) logger.info(`#${reply.metrics.id} review thinking (${reply.thinking.length} characters; never read as findings):\n----- thinking -----\n${reply.thinking}\n----- end of thinking -----`);
       outcomes.push(completeBatch(carried, reply.value.findings, validation));
     } catch (e) {
       const out = incompleteBatch(paths, e);
@@ -353,8 +377,14 @@ function definitionFinder(workspace: Workspace | undefined): DefinitionFinder {
 // Staged lines → working-tree lines
 
 async function placeInWorktree(findings: readonly Finding[], root: string, scope: ReviewScope, texts: ReadonlyMap<string, string>): Promise<ReviewedFinding[]> {
+  const linesOf = new Map<string, string[]>();
+  const reviewedLines = (f: Finding): string[] => {
+    let all = linesOf.get(f.path);
+    if (!all) linesOf.set(f.path, all = (texts.get(f.path) ?? '').split('\n').map((l) => l.replace(/\r$/, '')));
+    return all.slice(f.line - 1, f.endLine);
+  };
   // "All uncommitted changes" reviews the working tree itself.
-  if (scope.kind === 'uncommitted') return findings.map((f) => ({ ...f, worktreeLine: f.line }));
+  if (scope.kind === 'uncommitted') return findings.map((f) => ({ ...f, worktreeLine: f.line, worktreeEndLine: f.endLine, lines: reviewedLines(f) }));
   const maps = new Map<string, Array<number | null> | null>();
   const out: ReviewedFinding[] = [];
   for (const f of findings) {
@@ -363,7 +393,8 @@ async function placeInWorktree(findings: readonly Finding[], root: string, scope
       maps.set(f.path, worktree.ok ? mapStagedToWorktree(texts.get(f.path) ?? '', worktree.text) : null);
     }
     const map = maps.get(f.path);
-    out.push({ ...f, worktreeLine: map ? map[f.line - 1] ?? null : null });
+    const range = map ? worktreeRange(map, f.line, f.endLine) : null;
+    out.push({ ...f, worktreeLine: map ? map[f.line - 1] ?? null : null, worktreeEndLine: range?.endLine ?? null, lines: reviewedLines(f) });
   }
   return out;
 }
