@@ -3,7 +3,7 @@
 // edits one without running this.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SETTINGS } from '../src/core/config';
-import { COMMANDS, settingScope } from '../src/vscode/ids';
+import { COMMANDS, REVIEW_CONTROLLER_ID, THREAD_WITH_FIX, settingScope } from '../src/vscode/ids';
 
 const TITLES: Record<keyof typeof COMMANDS, string> = {
   selectModel: 'Select Model',
@@ -15,7 +15,28 @@ const TITLES: Record<keyof typeof COMMANDS, string> = {
   triggerCompletion: 'Trigger Inline Completion',
   reindex: 'Rebuild Repository Index',
   cancelIndexing: 'Cancel Indexing',
+  reviewStaged: 'Review Staged Changes',
+  reviewUncommitted: 'Review All Uncommitted Changes',
+  reviewFile: 'Review This File\'s Staged Changes',
+  nextFinding: 'Next Review Finding',
+  previousFinding: 'Previous Review Finding',
+  applyFix: 'Apply Fix',
+  dismissFinding: 'Dismiss Finding',
+  showSkipped: 'Show What the Review Skipped',
+  clearFindings: 'Clear Review Findings',
 };
+
+/** Commands shown as buttons (a comment thread's title bar) carry an icon. */
+const ICONS: Partial<Record<keyof typeof COMMANDS, string>> = {
+  applyFix: '$(check)',
+  dismissFinding: '$(close)',
+  nextFinding: '$(arrow-down)',
+  previousFinding: '$(arrow-up)',
+};
+
+/** The Source Control view's staged group (git's `index` resource group). */
+const STAGED_GROUP = 'scmProvider == git && scmResourceGroup == index';
+const REVIEW_THREAD = `commentController == ${REVIEW_CONTROLLER_ID}`;
 
 export function contributes(): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
@@ -34,12 +55,30 @@ export function contributes(): Record<string, unknown> {
     properties[s.key] = p;
   }
   return {
-    commands: (Object.keys(COMMANDS) as Array<keyof typeof COMMANDS>).map((k) => ({ command: COMMANDS[k], title: TITLES[k], category: 'Hearth' })),
+    commands: (Object.keys(COMMANDS) as Array<keyof typeof COMMANDS>).map((k) => ({ command: COMMANDS[k], title: TITLES[k], category: 'Hearth', ...(ICONS[k] ? { icon: ICONS[k] } : {}) })),
     keybindings: [
       { command: COMMANDS.triggerCompletion, key: 'alt+\\', mac: 'alt+\\', when: 'editorTextFocus && !editorReadonly' },
     ],
     menus: {
-      commandPalette: [{ command: COMMANDS.statusMenu, when: 'false' }],
+      commandPalette: [
+        { command: COMMANDS.statusMenu, when: 'false' },
+        // These act on the comment thread they are clicked on.
+        { command: COMMANDS.applyFix, when: 'false' },
+        { command: COMMANDS.dismissFinding, when: 'false' },
+      ],
+      'scm/resourceGroup/context': [
+        { command: COMMANDS.reviewStaged, when: STAGED_GROUP, group: 'hearth@1' },
+      ],
+      'scm/resourceState/context': [
+        { command: COMMANDS.reviewFile, when: STAGED_GROUP, group: 'hearth@1' },
+      ],
+      // Stable API: a thread's title bar (the additional-actions menu is a proposed API).
+      'comments/commentThread/title': [
+        { command: COMMANDS.applyFix, when: `${REVIEW_THREAD} && commentThread == ${THREAD_WITH_FIX}`, group: 'inline@1' },
+        { command: COMMANDS.previousFinding, when: REVIEW_THREAD, group: 'inline@2' },
+        { command: COMMANDS.nextFinding, when: REVIEW_THREAD, group: 'inline@3' },
+        { command: COMMANDS.dismissFinding, when: REVIEW_THREAD, group: 'inline@4' },
+      ],
     },
     configuration: { title: 'Hearth', properties },
   };

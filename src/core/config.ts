@@ -41,9 +41,14 @@ export interface CompletionFeatureConfig extends FeatureConfig {
   readonly warmup: boolean;
 }
 
+export interface ReviewFeatureConfig extends FeatureConfig {
+  /** Thinking for review models that think (`hearth.review.think`); never sent to one that does not. */
+  readonly think: boolean;
+}
+
 export interface FeatureConfigs {
   readonly completion: CompletionFeatureConfig;
-  readonly review: FeatureConfig;
+  readonly review: ReviewFeatureConfig;
   readonly tests: FeatureConfig;
 }
 
@@ -75,6 +80,10 @@ export const SETTINGS = {
   reviewModel: {
     key: 'hearth.review.model', type: 'string', default: '',
     markdownDescription: 'Model for reviewing the staged diff. Empty: `#hearth.model#`.',
+  },
+  reviewThink: {
+    key: 'hearth.review.think', type: 'boolean', default: true,
+    markdownDescription: 'Let a review model that thinks (Gemma 4 does) think before it answers: slower, more careful findings. Its thinking is written to the log (**Hearth: Show Log**), apart, and never read as findings. Models that do not think ignore it.',
   },
   testsModel: {
     key: 'hearth.tests.model', type: 'string', default: '',
@@ -255,7 +264,7 @@ export function readConfig(
         contextTokens: int(SETTINGS.completionContextTokens),
         warmup: bool(SETTINGS.completionWarmup),
       },
-      review: feature('review'),
+      review: { ...feature('review'), think: bool(SETTINGS.reviewThink) },
       tests: feature('tests'),
     },
   };

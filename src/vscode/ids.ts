@@ -11,7 +11,21 @@ export const COMMANDS = {
   triggerCompletion: 'hearth.triggerCompletion',
   reindex: 'hearth.reindex',
   cancelIndexing: 'hearth.cancelIndexing',
+  reviewStaged: 'hearth.reviewStaged',
+  reviewUncommitted: 'hearth.reviewUncommitted',
+  reviewFile: 'hearth.reviewFile',
+  nextFinding: 'hearth.review.next',
+  previousFinding: 'hearth.review.previous',
+  applyFix: 'hearth.review.applyFix',
+  dismissFinding: 'hearth.review.dismiss',
+  showSkipped: 'hearth.review.showSkipped',
+  clearFindings: 'hearth.review.clear',
 } as const;
+
+/** The review's one comment controller, and its threads' context values (for the thread menus). */
+export const REVIEW_CONTROLLER_ID = 'hearth-review';
+export const THREAD_WITH_FIX = 'hearth-finding-fix';
+export const THREAD_WITHOUT_FIX = 'hearth-finding';
 
 /** Context key set while inline completions are paused (for when-clauses). */
 export const CONTEXT_PAUSED = 'hearth.completionsPaused';
@@ -34,6 +48,7 @@ export const RESTRICTED_SETTINGS: readonly string[] = [
   SETTINGS.model.key,
   SETTINGS.completionModel.key,
   SETTINGS.reviewModel.key,
+  SETTINGS.reviewThink.key,
   SETTINGS.testsModel.key,
   SETTINGS.contextSize.key,
   SETTINGS.keepAlive.key,

@@ -207,8 +207,15 @@ describe('the configuration: one entry per feature', () => {
       model: 'gemma4:e2b', modelSetting: 'hearth.completion.model', enabled: false,
       languages: { '*': true, plaintext: false, markdown: false, scminput: false, go: false }, contextTokens: 512, warmup: false,
     });
-    assert.deepEqual(config.features.review, { model: 'gemma4:26b', modelSetting: 'hearth.model', enabled: true });
+    assert.deepEqual(config.features.review, { model: 'gemma4:26b', modelSetting: 'hearth.model', enabled: true, think: true });
     assert.deepEqual(config.features.tests, { model: 'gemma4:26b', modelSetting: 'hearth.model', enabled: true });
+  });
+
+  it('hearth.review.think is on by default and can be turned off', () => {
+    assert.equal(readConfig(source({ 'hearth.review.think': false })).config.features.review.think, false);
+    const wrong = readConfig(source({ 'hearth.review.think': 'yes' }));
+    assert.equal(wrong.config.features.review.think, true);
+    assert.deepEqual(wrong.warnings.map((w) => w.key), ['hearth.review.think']);
   });
 
   it('an empty feature model (the default, or blanks) means hearth.model', () => {
