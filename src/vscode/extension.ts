@@ -9,11 +9,16 @@ import { channelLogger } from './logger';
 import { ModelRuntime } from './runtime';
 import { registerInlineCompletions } from './completion/register';
 import { registerIndex } from './index/register';
+import { registerReview } from './review/register';
 import { SecretlintRedactor } from '../node/privacy/redact';
 import { registerStatusBar, type CompletionStatus } from './statusBar';
 import { RESTRICTED_MODE_NOTE } from './statusView';
 
-/** The features this editor runs: the runtime watches each one's model. Review and tests join here. */
+/**
+ * The features whose model the runtime watches (the status bar). Review is not one: it runs when
+ * asked, and a review model that is missing or unreachable is said then, in the review's own
+ * notification, rather than on the status bar of someone who only uses completions.
+ */
 const FEATURES: readonly Feature[] = ['completion'];
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -39,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // One redactor (and its cache) for every prompt of this window.
   const redactor = new SecretlintRedactor();
   const completions = startFeature('inline completions', logger, () => registerInlineCompletions(context, runtime, logger, redactor, index?.context, () => index?.gate())) ?? NO_COMPLETIONS;
+  startFeature('review', logger, () => registerReview(context, { runtime, logger, redactor, workspace: () => index?.workspace() }));
   startFeature('status bar', logger, () => registerStatusBar(context, runtime, completions));
   startFeature('commands', logger, () => registerCommands(context, runtime, channel, logger, () => completions.paused));
   logger.info(`Hearth ${String(context.extension.packageJSON.version)} activated.`);

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { NO_CONTEXT, type ContextProvider } from '../../core/context/types';
 import type { Logger } from '../../core/log';
 import type { PrivacyGate } from '../../node/privacy/gate';
-import { openWorkspace } from '../../node/workspace';
+import { openWorkspace, type Workspace } from '../../node/workspace';
 import { COMMANDS } from '../ids';
 import { trackOpenTabs } from './openTabs';
 
@@ -24,11 +24,13 @@ export interface IndexFeature {
    * index runs; the file at the cursor is judged by the same one.
    */
   gate(): PrivacyGate | undefined;
+  /** The live index's workspace (its root is the folder's path), for the review's long-window pack. */
+  workspace(): Workspace | undefined;
 }
 
 export function registerIndex(context: vscode.ExtensionContext, logger: Logger): IndexFeature {
   const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
-  if (!folder) return { context: NO_CONTEXT, gate: () => undefined };
+  if (!folder) return { context: NO_CONTEXT, gate: () => undefined, workspace: () => undefined };
   let live: LiveIndex | undefined;
   const start = () => { live ??= startIndex(context, logger, folder); };
   context.subscriptions.push(
@@ -43,6 +45,7 @@ export function registerIndex(context: vscode.ExtensionContext, logger: Logger):
       changeReason: () => live?.context.changeReason?.(),
     },
     gate: () => live?.gate,
+    workspace: () => live?.workspace,
   };
 }
 
@@ -55,6 +58,7 @@ function askForTrust(): void {
 interface LiveIndex {
   readonly context: ContextProvider;
   readonly gate: PrivacyGate;
+  readonly workspace: Workspace;
   build(): void;
   cancel(): void;
 }
@@ -147,5 +151,5 @@ function startIndex(context: vscode.ExtensionContext, logger: Logger, folder: vs
     }),
     { dispose: () => { clearTimeout(first); cancel?.abort(); for (const t of pending.values()) clearTimeout(t); void workspace.dispose(); } },
   );
-  return { context: provider, gate: service.gate, build, cancel: () => { cancel?.abort(); logger.info('Indexing cancelled.'); } };
+  return { context: provider, gate: service.gate, workspace, build, cancel: () => { cancel?.abort(); logger.info('Indexing cancelled.'); } };
 }
