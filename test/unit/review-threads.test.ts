@@ -20,8 +20,8 @@ describe('review threads', () => {
 
   it('the body has severity, category, title, explanation and the fix as a code block that cannot be closed early', () => {
     const body = threadBody({ severity: 'high', category: 'bug', confidence: 0.9, title: 'Off by one', explanation: 'Loop runs to <= n: reads a[n].', fix: 'for (let i = 0; i < n; i++) {\n  s += "```";\n' }, 'typescript');
-    assert.match(body, /^\*\*High\*\* · bug · confidence 90 %/);
-    assert.match(body, /\*\*Off by one\*\*/);
+    assert.match(body, /^\*\*High\*\* · bug · \*\*Off by one\*\*\n/, 'the Comments panel lists the first line');
+    assert.match(body, /Confidence 90 %/);
     assert.match(body, /Loop runs to \\<= n: reads a\\\[n\\\]\\\./, 'model text is escaped, never interpreted');
     assert.match(body, /\n````typescript\nfor \(let i = 0; i < n; i\+\+\) \{\n  s \+= "```";\n````$/);
     const noFix = threadBody({ severity: 'low', category: 'style', confidence: 0.5, title: 't', explanation: 'e', fix: null });

@@ -17,10 +17,11 @@ const SEVERITY_WORD: Record<Finding['severity'], string> = { high: 'High', mediu
  * the fence is longer than any run of backticks in the fix, so a fix cannot close it early.
  */
 export function threadBody(f: Pick<Finding, 'severity' | 'category' | 'title' | 'explanation' | 'fix' | 'confidence'>, language?: string): string {
+  // The first line is what the Comments panel lists: severity, category and title together.
   const parts = [
-    `**${SEVERITY_WORD[f.severity]}** · ${escapeMarkdown(oneLine(f.category || 'review'))} · confidence ${Math.round(f.confidence * 100)} %`,
-    `**${escapeMarkdown(oneLine(f.title))}**`,
+    `**${SEVERITY_WORD[f.severity]}** · ${escapeMarkdown(oneLine(f.category || 'review'))} · **${escapeMarkdown(oneLine(f.title))}**`,
     escapeMarkdown(stripControls(f.explanation).trim()),
+    `Confidence ${Math.round(f.confidence * 100)} %`,
   ];
   if (f.fix !== null) {
     const fix = stripControls(f.fix).replace(/\r\n?/g, '\n').replace(/\n+$/, '');
