@@ -23,6 +23,8 @@ describe('e2e: inline completions', () => {
       if (prompt.endsWith('return ')) return { response: 'a + b;' };
       if (prompt.endsWith('const answer = ')) return { response: '42;' };
       if (prompt.endsWith('const sum = add(')) return { response: '1, 2);' };
+      // A long line decoded slowly: its first words are shown before it is whole.
+      if (prompt.endsWith('const total = ')) return { response: 'computeTotal(items, taxRate) + shippingCost(order, region);', chunkDelayMs: 120 };
       return { response: '' };
     });
     const url = await fake.start(0);
@@ -127,6 +129,32 @@ describe('e2e: inline completions', () => {
       await page.keyboard.press('Tab');
       await waitUntil(async () => (await lineText(4)) === 'const sum = add(1, 2);', 10_000, 'line 4 is the whole line, with one `)`');
       assert.equal(await ghost(), '');
+      await s().goToLine(5);
+    });
+  });
+
+  it('a line still decoding: its first words show as ghost text, then it grows to the whole line, and Tab takes it all', { timeout: 60_000 }, async () => {
+    await withFailureScreenshot(s(), 'completion-early', async () => {
+      const { page } = s();
+      await s().goToLine(5);
+      await page.waitForTimeout(300);
+      await page.keyboard.press('Enter');
+      await waitUntil(async () => (await page.locator('.monaco-editor .view-line').count()) >= 6, 5_000, 'a new line 6');
+      const whole = 'computeTotal(items, taxRate) + shippingCost(order, region);';
+      const before = generates();
+      await typeSlowly('const total = ');
+      // Seen while the reply still streams (about 20 tokens, 120 ms apart): a start, not the whole.
+      const seen: string[] = [];
+      await waitUntil(async () => {
+        const g = await ghost();
+        if (g !== '' && seen.at(-1) !== g) seen.push(g);
+        return g === whole;
+      }, 20_000, 'the whole line as ghost text');
+      assert.ok(seen.length >= 2, `the ghost text grew (seen: ${JSON.stringify(seen)})`);
+      assert.ok(seen[0].length < whole.length && whole.startsWith(seen[0].trimEnd()), `first shown was a start of the line: ${JSON.stringify(seen[0])}`);
+      assert.equal(generates(), before + 1, 'one request: the whole line came from the same generation, through the cache');
+      await page.keyboard.press('Tab');
+      await waitUntil(async () => (await lineText(6)).trim() === `const total = ${whole}`, 10_000, 'the whole line accepted');
       await s().goToLine(5);
     });
   });

@@ -46,8 +46,8 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
 
   /**
    * The first words were shown while the line still streams: once it is whole, the editor is asked
-   * to show it (the engine answers from its cache), if the user is still where it was asked for or
-   * has only typed the start of it since.
+   * to show it instead (the engine answers from its cache), if the user is still where it was asked
+   * for or has only typed the start of it since.
    */
   private askAgainWhenWhole(document: vscode.TextDocument, position: vscode.Position, outcome: CompletionOutcome): void {
     void outcome.final?.then((whole) => {
@@ -58,7 +58,12 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
       if (!editor.selection.isEmpty || cursor.isBefore(position)) return;
       const typed = document.getText(new vscode.Range(position, cursor));
       if (typed.length >= whole.text.length || !whole.text.startsWith(typed)) return;
-      void vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      // VS Code keeps a shown suggestion through a re-query (it is put first, to avoid flicker), so
+      // the start is hidden first; the whole answer comes from the engine's cache at once.
+      void (async () => {
+        await vscode.commands.executeCommand('editor.action.inlineSuggest.hide');
+        await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      })();
     });
   }
 
