@@ -253,9 +253,13 @@ function relocate(r: RawFinding, h: PreparedHunk): number | string {
     let best = 0;
     for (let k = 0; k < collapsed.length; k++) {
       const a = collapsed[k];
+      // Only a line as similar as the best so far can be picked (ties included): the edit band
+      // narrows to that, and lines that cannot reach it score 0, which changes no pick.
+      const need = Math.max(top, best);
+      const longer = Math.max(a.length, line.length);
+      const allowed = Math.min(Math.floor(longer * (1 - FUZZY_MIN_SIMILARITY)), need > FUZZY_MIN_SIMILARITY ? distanceWithin(longer, need) : Infinity);
       // Each edit changes the character counts by at most 2: a cheap bound that skips most lines.
-      const allowed = Math.floor(Math.max(a.length, line.length) * (1 - FUZZY_MIN_SIMILARITY));
-      if (Math.ceil(histogramDistance(shapes[k], h.shapes[i]) / 2) <= allowed) best = Math.max(best, similarity(a, line));
+      if (Math.ceil(histogramDistance(shapes[k], h.shapes[i]) / 2) <= allowed) best = Math.max(best, similarity(a, line, need));
     }
     top = Math.max(top, best);
     return best;
@@ -313,15 +317,21 @@ function histogramDistance(a: Uint16Array, b: Uint16Array): number {
   return d;
 }
 
+/** Most edits a pair whose longer text has `longer` characters may need to reach similarity `atLeast` (float error allowed for). */
+function distanceWithin(longer: number, atLeast: number): number {
+  return Math.floor(longer * (1 - atLeast) + 1e-9);
+}
+
 /**
  * 1 - Levenshtein distance / longer length, computed only within the band that can still reach
- * FUZZY_MIN_SIMILARITY (0 outside it): O(length × band) per pair.
+ * FUZZY_MIN_SIMILARITY, or `atLeast` when that is higher (0 outside it): O(length × band) per pair.
  */
-export function similarity(a: string, b: string): number {
+export function similarity(a: string, b: string, atLeast = FUZZY_MIN_SIMILARITY): number {
   if (a === b) return 1;
   const longer = Math.max(a.length, b.length);
   if (longer === 0) return 1;
-  const maxDist = Math.floor(longer * (1 - FUZZY_MIN_SIMILARITY));
+  const floor = Math.floor(longer * (1 - FUZZY_MIN_SIMILARITY));
+  const maxDist = atLeast > FUZZY_MIN_SIMILARITY ? Math.min(floor, distanceWithin(longer, atLeast)) : floor;
   if (Math.abs(a.length - b.length) > maxDist) return 0;
   const INF = maxDist + 1;
   // Two rows; a cell outside the band is INF. Only the band and its two edge cells are touched.
