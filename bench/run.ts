@@ -1,12 +1,14 @@
-// `npm run bench [model|overhead|index|typing|hostile|editor]`: every benchmark, printed as medians
+// `npm run bench [model|overhead|index|typing|hostile|review|editor]`: every benchmark, printed as medians
 // and tails. Figures go into the README. Targets are reported here, never asserted in unit tests (CI
-// machines are noisy). `editor` runs only when named: it needs the e2e tier provisioned
+// machines are noisy). `review` runs only when named (about 2.5 minutes: git is started several
+// times per staged file). `editor` runs only when named: it needs the e2e tier provisioned
 // (npm run provision:e2e) and takes about three minutes.
 import { benchModelLayer } from './modelLayer';
 import { benchCompletionOverhead } from './completionOverhead';
 import { benchTypingSession } from './typingSession';
 import { benchIndex } from './indexBench';
 import { benchHostileServer } from './hostileServer';
+import { benchReview } from './reviewBench';
 import { fmt } from './stats';
 
 async function main(): Promise<void> {
@@ -44,6 +46,14 @@ async function main(): Promise<void> {
     console.log(`    ${r.hugeLineError}`);
     console.log(`  stalled stream → failure    ${r.stallMs.toFixed(0)} ms with the inactivity limit at ${r.idleMs} ms`);
     console.log(`    ${r.stallError}`);
+  }
+  if (only === 'review') {
+    const r = await benchReview();
+    console.log(`\nreview, client side (fake Ollama answering at once; RxJS 7.8.2 with a rename refactor staged: ${r.files} files, +${r.addedLines} −${r.removedLines} lines, ${r.requests} requests)`);
+    console.log(`  call → first request on the wire   ${fmt(r.prepare)}  (collect, parse, redact, context, plan; target ≤ 1 s)`);
+    console.log(`  whole review, answers instant      ${fmt(r.whole)}`);
+    console.log(`  validate 100 findings, realistic   ${fmt(r.validateRealistic)}  (target ≤ 50 ms)`);
+    console.log(`  validate 100 findings, worst case  ${fmt(r.validateWorst)}  (every anchor fuzzy against 200 near-identical lines)`);
   }
   if (!only || only === 'typing') {
     const r = await benchTypingSession();
