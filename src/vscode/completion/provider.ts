@@ -58,12 +58,10 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
       if (!editor.selection.isEmpty || cursor.isBefore(position)) return;
       const typed = document.getText(new vscode.Range(position, cursor));
       if (typed.length >= whole.text.length || !whole.text.startsWith(typed)) return;
-      // VS Code keeps a shown suggestion through a re-query (it is put first, to avoid flicker), so
-      // the start is hidden first; the whole answer comes from the engine's cache at once.
-      void (async () => {
-        await vscode.commands.executeCommand('editor.action.inlineSuggest.hide');
-        await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-      })();
+      // VS Code keeps a shown suggestion through a re-query (it is put first in the new list, to
+      // avoid flicker), so the re-query steps to the next item: the whole answer, which the engine
+      // gives from its cache at once. Hiding first would leave a moment where Tab inserts a tab.
+      void vscode.commands.executeCommand('editor.action.inlineSuggest.showNext');
     });
   }
 
