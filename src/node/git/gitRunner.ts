@@ -12,6 +12,8 @@ export interface GitRunOptions {
   readonly signal?: AbortSignal;
   /** Largest stdout accepted, in bytes. Default 512 MiB. */
   readonly maxBuffer?: number;
+  /** Written to the command's stdin, which is then closed (`cat-file --batch`). */
+  readonly input?: string;
 }
 
 /** A git command that failed, timed out or was cancelled; never carries the repository's text. */
@@ -99,8 +101,19 @@ export class GitRunner {
 
   /** `git <args>` in `cwd`; resolves stdout (UTF-8), rejects with a GitError. */
   async run(args: readonly string[], opts: GitRunOptions = {}): Promise<string> {
-    const driverKeys = WORKTREE_COMMANDS.has(args[0]) || DIFF_COMMANDS.has(args[0]) ? await this.driverKeys(opts) : [];
-    return this.exec(args[0], safeGitArgs(args, driverKeys), opts);
+    return this.exec(args[0], safeGitArgs(args, await this.driverKeysFor(args, opts)), opts, 'utf8');
+  }
+
+  /**
+   * `git <args>` as `run` does it, stdout as the bytes git wrote: for content whose encoding must
+   * be judged exactly (decoding as UTF-8 first would turn each invalid byte into U+FFFD).
+   */
+  async runBytes(args: readonly string[], opts: GitRunOptions = {}): Promise<Buffer> {
+    return this.exec(args[0], safeGitArgs(args, await this.driverKeysFor(args, opts)), opts, 'buffer');
+  }
+
+  private async driverKeysFor(args: readonly string[], opts: GitRunOptions): Promise<string[]> {
+    return WORKTREE_COMMANDS.has(args[0]) || DIFF_COMMANDS.has(args[0]) ? this.driverKeys(opts) : [];
   }
 
   /** The filter, diff and merge driver keys the repository's configuration defines. */
@@ -108,7 +121,7 @@ export class GitRunner {
     if (this.drivers) return this.drivers;
     // Read without the caller's signal (one cancelled command must not fail the others that share
     // this read), and forgotten on failure so the next command tries again.
-    const read = this.exec('config', safeGitArgs(['config', '-z', '--name-only', '--get-regexp', '^(filter|diff|merge)\\.']), { timeoutMs: opts.timeoutMs })
+    const read = this.exec('config', safeGitArgs(['config', '-z', '--name-only', '--get-regexp', '^(filter|diff|merge)\\.']), { timeoutMs: opts.timeoutMs }, 'utf8')
       .then((out) => [...new Set(out.split('\0').map((k) => k.trim()).filter((k) => DRIVER_KEY.test(k)))])
       // `git config --get-regexp` exits 1 when nothing matches.
       .catch((e: unknown) => (e instanceof GitError && e.code === 1 ? [] : Promise.reject(e)));
@@ -117,13 +130,15 @@ export class GitRunner {
     return read;
   }
 
-  private exec(command: string, fullArgs: string[], opts: GitRunOptions): Promise<string> {
+  private exec(command: string, fullArgs: string[], opts: GitRunOptions, encoding: 'utf8'): Promise<string>;
+  private exec(command: string, fullArgs: string[], opts: GitRunOptions, encoding: 'buffer'): Promise<Buffer>;
+  private exec(command: string, fullArgs: string[], opts: GitRunOptions, encoding: 'utf8' | 'buffer'): Promise<string | Buffer> {
     const timeout = opts.timeoutMs ?? this.defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
-      execFile('git', fullArgs, {
+      const child = execFile('git', fullArgs, {
         cwd: this.cwd, env: safeGitEnv(), timeout, killSignal: 'SIGKILL', signal: opts.signal,
-        maxBuffer: opts.maxBuffer ?? DEFAULT_MAX_BUFFER, encoding: 'utf8', windowsHide: true,
-      }, (err, stdout) => {
+        maxBuffer: opts.maxBuffer ?? DEFAULT_MAX_BUFFER, encoding, windowsHide: true,
+      }, (err, stdout: string | Buffer) => {
         if (!err) {
           resolve(stdout);
           return;
@@ -135,6 +150,11 @@ export class GitRunner {
         else if (e.code === 'ENOENT') reject(new GitError('git is not installed (not found on PATH)', 'ENOENT'));
         else reject(new GitError(`${what} failed (exit ${String(e.code)})`, e.code));
       });
+      if (opts.input !== undefined && child.stdin) {
+        // A git that exits early closes its stdin: the exit, not the broken pipe, is the error.
+        child.stdin.on('error', () => {});
+        child.stdin.end(opts.input);
+      }
     });
   }
 }
