@@ -9,6 +9,7 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import { isSecretPath } from '../../core/privacy/secretPaths';
 import { isInside } from '../fs/paths';
 import { GitError, type GitRunner } from '../git/gitRunner';
+import type { Ignore } from 'ignore';
 import { ignoredByGitignoreFiles, ignores, readIgnoreFile } from './ignoreRules';
 
 export type PathRefusal = 'secret' | 'ignored' | 'outside';
@@ -49,44 +50,129 @@ export class PrivacyGate {
     return { admitted: true, path: abs };
   }
 
+  /**
+   * Many files by absolute path, judged as admitFile judges each, with one git for all the paths
+   * inside the root: a verdict per path given.
+   */
+  async admitFiles(abs: readonly string[]): Promise<Map<string, PathVerdict>> {
+    const inside = new Map<string, string>();
+    const out = new Map<string, PathVerdict>();
+    for (const a of abs) {
+      if (isInside(this.root, a)) inside.set(a, relative(this.root, a).split(sep).join('/'));
+      else out.set(a, await this.admitFile(a));
+    }
+    const verdicts = await this.admitPaths([...inside.values()]);
+    for (const [a, rel] of inside) out.set(a, verdicts.get(rel)!);
+    return out;
+  }
+
   /** A root-relative path ('/' separators). */
   async admitPath(path: string): Promise<PathVerdict> {
-    if (isSecretPath(path)) return refuse('secret', `${path} looks like a secret (.env, key, certificate, credentials)`);
+    return (await this.admitPaths([path])).get(path)!;
+  }
+
+  /**
+   * Root-relative paths, each judged as admitPath judges it, git asked once for all of them
+   * (each process started costs the extension host's thread 10-25 ms): a verdict per path.
+   */
+  async admitPaths(paths: readonly string[]): Promise<Map<string, PathVerdict>> {
+    const out = new Map<string, PathVerdict>();
+    if (paths.length === 0) return out;
     const hearthIgnore = await readIgnoreFile(join(this.root, '.hearthignore'));
-    if (hearthIgnore && ignores(hearthIgnore, path)) return refuse('ignored', `${path} is excluded by .hearthignore`);
+    const rootReal = await (this.rootReal ??= realOrSelf(this.root));
+    // Everything but git's listing, per path; what is left asks git about the path and its target.
+    const pending: Array<{ path: string; target: string; linked: boolean }> = [];
+    await Promise.all([...new Set(paths)].map(async (path) => {
+      const early = await this.judgeByName(path, hearthIgnore, rootReal);
+      if ('verdict' in early) out.set(path, early.verdict);
+      else pending.push({ path, ...early });
+    }));
+    const listings = await this.listings(pending.flatMap((p) => (p.linked ? [p.path, p.target] : [p.path])));
+    for (const { path, target, linked } of pending) {
+      const listing = listings.get(path);
+      if (listing === 'ignored') out.set(path, refuse('ignored', `${path} is ignored by git`));
+      else if (linked && listings.get(target) === 'ignored') out.set(path, refuse('ignored', `${path} is a link to ${target}, which git ignores`));
+      else out.set(path, { admitted: true, path, listing: listing ?? undefined });
+    }
+    return out;
+  }
+
+  /** The name, .hearthignore and where the path really leads: a refusal, or the target git is to be asked about. */
+  private async judgeByName(path: string, hearthIgnore: Ignore | undefined, rootReal: string): Promise<{ verdict: PathVerdict } | { target: string; linked: boolean }> {
+    if (isSecretPath(path)) return { verdict: refuse('secret', `${path} looks like a secret (.env, key, certificate, credentials)`) };
+    if (hearthIgnore && ignores(hearthIgnore, path)) return { verdict: refuse('ignored', `${path} is excluded by .hearthignore`) };
 
     // Where the path really leads, through links in the file name or in any folder above it.
-    const rootReal = await (this.rootReal ??= realOrSelf(this.root));
     const real = await realOrSelf(join(this.root, path));
-    if (!isInside(rootReal, real)) return refuse('outside', `${path} is a link to a file outside the workspace`);
+    if (!isInside(rootReal, real)) return { verdict: refuse('outside', `${path} is a link to a file outside the workspace`) };
     const target = relative(rootReal, real).split(sep).join('/');
     const linked = target !== path;
     if (linked) {
-      if (isSecretPath(target)) return refuse('secret', `${path} is a link to ${target}, which looks like a secret`);
-      if (hearthIgnore && ignores(hearthIgnore, target)) return refuse('ignored', `${path} is a link to ${target}, which .hearthignore excludes`);
+      if (isSecretPath(target)) return { verdict: refuse('secret', `${path} is a link to ${target}, which looks like a secret`) };
+      if (hearthIgnore && ignores(hearthIgnore, target)) return { verdict: refuse('ignored', `${path} is a link to ${target}, which .hearthignore excludes`) };
     }
-    const listing = await this.listing(path);
-    if (listing === 'ignored') return refuse('ignored', `${path} is ignored by git`);
-    if (linked && (await this.listing(target)) === 'ignored') return refuse('ignored', `${path} is a link to ${target}, which git ignores`);
-    return { admitted: true, path, listing: listing ?? undefined };
+    return { target, linked };
   }
 
-  /** How the repository's ignore rules see a path: through git when it may run, else the .gitignore files. */
-  private async listing(path: string): Promise<'tracked' | 'untracked' | 'ignored' | undefined> {
-    const git = this.opts.git;
-    if (git && !this.notWorkTree && this.opts.mode?.() !== 'plain') {
-      try {
-        // One git for both questions: each process started costs the extension host's thread
-        // 10-25 ms, 40-200 ms while the editor starts (the fork waits for the child's exec).
-        const listed = parseTaggedListing(await git.run(['ls-files', '--cached', '--others', '--exclude-standard', '-t', '-z', '--', `:(literal)${path}`]));
-        return listed.some((e) => e.tracked) ? 'tracked' : listed.length > 0 ? 'untracked' : 'ignored';
-      } catch (e) {
-        // 128: not a work tree (or git refuses this one). Other failures: judge by the files this time.
-        if (e instanceof GitError && e.code === 128) this.notWorkTree = true;
-      }
+  /** How the repository's ignore rules see each path: through git when it may run, else the .gitignore files. */
+  private async listings(paths: readonly string[]): Promise<Map<string, 'tracked' | 'untracked' | 'ignored' | undefined>> {
+    const out = new Map<string, 'tracked' | 'untracked' | 'ignored' | undefined>();
+    for (const chunk of chunks([...new Set(paths)])) {
+      const listed = await this.listedByGit(chunk);
+      for (const path of chunk) out.set(path, listed ? listed.get(path) ?? 'ignored' : ignoredByGitignoreFiles(this.root, path) ? 'ignored' : undefined);
     }
-    return ignoredByGitignoreFiles(this.root, path) ? 'ignored' : undefined;
+    return out;
   }
+
+  /**
+   * One `git ls-files` for `paths`: each path that git lists (itself, or files under it when it is
+   * a folder, as its pathspec matches them) as tracked or untracked; undefined when git may not run
+   * or failed (the .gitignore files judge then).
+   */
+  private async listedByGit(paths: readonly string[]): Promise<Map<string, 'tracked' | 'untracked'> | undefined> {
+    const git = this.opts.git;
+    if (!git || this.notWorkTree || this.opts.mode?.() === 'plain') return undefined;
+    try {
+      // One git for both questions (and all the paths): each process started costs the extension
+      // host's thread 10-25 ms, 40-200 ms while the editor starts (the fork waits for the child's exec).
+      const entries = parseTaggedListing(await git.run(['ls-files', '--cached', '--others', '--exclude-standard', '-t', '-z', '--', ...paths.map((p) => `:(literal)${p}`)]));
+      const asked = new Set(paths);
+      const listed = new Map<string, 'tracked' | 'untracked'>();
+      for (const e of entries) {
+        // The entry itself and each folder above it: the pathspecs it matched.
+        for (let p = e.path; ; p = p.slice(0, p.lastIndexOf('/'))) {
+          if (asked.has(p) && listed.get(p) !== 'tracked') listed.set(p, e.tracked ? 'tracked' : 'untracked');
+          if (!p.includes('/')) break;
+        }
+      }
+      return listed;
+    } catch (e) {
+      // 128: not a work tree (or git refuses this one). Other failures: judge by the files this time.
+      if (e instanceof GitError && e.code === 128) this.notWorkTree = true;
+      return undefined;
+    }
+  }
+}
+
+/** Characters of paths per `git ls-files`: its pathspecs are on the command line (32K characters on Windows). */
+const LISTING_CHARS = 24_000;
+
+/** `paths` in runs of at most LISTING_CHARS characters (a longer path alone). */
+function chunks(paths: readonly string[]): string[][] {
+  const out: string[][] = [];
+  let run: string[] = [];
+  let chars = 0;
+  for (const p of paths) {
+    if (run.length > 0 && chars + p.length + 13 > LISTING_CHARS) {
+      out.push(run);
+      run = [];
+      chars = 0;
+    }
+    run.push(p);
+    chars += p.length + 13; // ':(literal)', the quotes and the space
+  }
+  if (run.length > 0) out.push(run);
+  return out;
 }
 
 /**
