@@ -13,7 +13,7 @@ import { snippetOf } from '../core/index/snippets';
 import { TextLines } from '../core/text/cursorText';
 import type { GitRunner } from './git/gitRunner';
 import { IndexService, MAX_INDEXED_BYTES, type IndexStats } from './index/indexService';
-import type { PrivacyGate } from './privacy/gate';
+import type { PathVerdict, PrivacyGate } from './privacy/gate';
 
 export interface WorkspaceOptions {
   readonly root: string;
@@ -40,6 +40,11 @@ export interface PackOptions {
    * each path first: a text it refuses is not packed, nor is the file's working-tree text.
    */
   readonly texts?: ReadonlyMap<string, string>;
+  /**
+   * Verdicts this workspace's gate already gave, by the path judged: a supplied text whose path is
+   * here is not judged again (a review's collection judged every staged file a moment before).
+   */
+  readonly judged?: ReadonlyMap<string, PathVerdict>;
 }
 
 export interface PackResult {
@@ -85,7 +90,7 @@ export function openWorkspace(opts: WorkspaceOptions): Workspace {
     const refused: Array<{ path: string; message: string }> = [];
     for (const [path, raw] of packOpts.texts) {
       const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-      const problem = await refusal(service, path, text);
+      const problem = await refusal(service, path, text, packOpts.judged?.get(path));
       const file = problem ? undefined : await service.parseText(path, text);
       files.set(path, file);
       if (file) texts.set(path, new TextLines(text));
@@ -116,8 +121,8 @@ export function openWorkspace(opts: WorkspaceOptions): Workspace {
 }
 
 /** Why a supplied text may not be packed: the gate's verdict on its path first, then the index's own rules. */
-async function refusal(service: IndexService, path: string, text: string): Promise<string | undefined> {
-  const verdict = await service.gate.admitPath(path);
+async function refusal(service: IndexService, path: string, text: string, judged: PathVerdict | undefined): Promise<string | undefined> {
+  const verdict = judged ?? await service.gate.admitPath(path);
   if (!verdict.admitted) return verdict.message;
   if (text.length > MAX_INDEXED_BYTES) return `${path} is larger than the index takes (${MAX_INDEXED_BYTES / 1048576} MiB): not packed.`;
   if (text.includes('\0')) return `${path} looks binary (it contains NUL characters): not packed.`;

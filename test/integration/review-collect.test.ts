@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { GitRunner } from '../../src/node/git/gitRunner';
 import { PrivacyGate } from '../../src/node/privacy/gate';
-import { EMPTY_TREE, collectChanges, readStagedText, type CollectedChanges, type ReviewScope } from '../../src/node/review/collect';
+import { EMPTY_TREE, collectChanges, readStagedText, readStagedTexts, type CollectedChanges, type ReviewScope } from '../../src/node/review/collect';
 import { mapStagedToWorktree } from '../../src/core/review/parseDiff';
 
 const git = (cwd: string, ...args: string[]) =>
@@ -201,6 +201,42 @@ describe('review: collecting staged changes from a real repository', () => {
     assert.deepStrictEqual(await readStagedText(runner, 'fffd.txt'), { ok: true, text: 'replacement \uFFFD char\n' });
     git(root, 'rm', '-q', '--cached', 'fffd.txt');
     rmSync(join(root, 'fffd.txt'));
+  });
+
+  it('readStagedTexts reads many blobs with one batch, exactly as readStagedText reads each', async () => {
+    const runner = new GitRunner(root);
+    // A 4-byte sequence cut after 3 bytes decodes to one U+FFFD of 3 bytes: same size, still not UTF-8.
+    write(root, 'cut.txt', Buffer.from([0x61, 0xf0, 0x9f, 0x98, 0x41, 0x0a]));
+    write(root, 'bom.ts', '\uFEFFexport const bom = 1;\n');
+    write(root, 'same.ts', APP_STAGED); // the same blob as src/app.ts, asked once
+    git(root, 'add', 'cut.txt', 'bom.ts', 'same.ts');
+    try {
+      const paths = ['src/app.ts', 'same.ts', 'legacy.txt', 'no/such/file.ts', 'bin.dat', 'cut.txt', 'bom.ts', 'crlf.ts', 'nonl.ts', 'src/app.ts'];
+      const batch = await readStagedTexts(runner, paths);
+      for (const p of paths) assert.deepStrictEqual(batch.get(p), await readStagedText(runner, p), p);
+      assert.deepStrictEqual(batch.get('cut.txt'), { ok: false, reason: 'not UTF-8 text: Hearth reviews UTF-8 files only' });
+      assert.deepStrictEqual(batch.get('bin.dat'), { ok: false, reason: 'binary file' });
+      assert.deepStrictEqual(batch.get('bom.ts'), { ok: true, text: '\uFEFFexport const bom = 1;\n' });
+      assert.deepStrictEqual(batch.get('same.ts'), { ok: true, text: APP_STAGED });
+    } finally {
+      git(root, 'rm', '-q', '--cached', 'cut.txt', 'bom.ts', 'same.ts');
+      for (const f of ['cut.txt', 'bom.ts', 'same.ts']) rmSync(join(root, f));
+    }
+  });
+
+  it('the gate judges all the paths at once as it judges each alone', async () => {
+    const runner = new GitRunner(root);
+    write(root, 'build/real.ts', 'export const ignored = 1;\n');
+    symlinkSync('build/real.ts', join(root, 'to-ignored.ts'));
+    symlinkSync('src/app.ts', join(root, 'to-app.ts'));
+    try {
+      const paths = [...staged.changed.map((f) => f.path), 'build', 'build/real.ts', 'to-ignored.ts', 'to-app.ts', 'src', 'no/such/file.ts', '.env', 'src/app.ts'];
+      const all = await new PrivacyGate(root, { git: runner }).admitPaths(paths);
+      for (const p of paths) assert.deepStrictEqual(all.get(p), await new PrivacyGate(root, { git: runner }).admitPath(p), p);
+      assert.equal(all.get('to-ignored.ts')?.admitted, false);
+    } finally {
+      for (const f of ['build/real.ts', 'to-ignored.ts', 'to-app.ts']) rmSync(join(root, f));
+    }
   });
 
   it('one file\'s staged changes: by its path, or a rename by its old name, with nothing else', async () => {

@@ -4,9 +4,13 @@
 // with the reason. The reviewed text is the INDEX blob for staged changes (what will be committed),
 // the working-tree file only for "all uncommitted changes".
 //
-// Encodings: git's output reaches us decoded as UTF-8, so a file that is not UTF-8 cannot be
+// Git is started a fixed number of times, whatever the number of files: the gate asks one `git
+// ls-files` for all the paths and the staged blobs come from one `git cat-file --batch-check` and
+// one `--batch` (a process per file cost 100-200 ms each on a busy machine).
+//
+// Encodings: git's diff reaches us decoded as UTF-8, so a file that is not UTF-8 cannot be
 // reviewed faithfully (its diff is already lossy); such a file is skipped with the reason rather
-// than guessed at. A text with U+FFFD is confirmed as not UTF-8 by comparing its size with git's.
+// than guessed at. The staged blobs are read as bytes and decoded strictly.
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isSecretPath } from '../../core/privacy/secretPaths';
@@ -14,7 +18,7 @@ import { DIFF_ARGS, SYMLINK_MODE, parseDiff } from '../../core/review/parseDiff'
 import type { DiffLine, SkippedFile, StagedFile } from '../../core/review/types';
 import { MAX_SOURCE_BYTES, looksBinary } from '../fs/readText';
 import { GitError, type GitRunner } from '../git/gitRunner';
-import type { PrivacyGate } from '../privacy/gate';
+import type { PathVerdict, PrivacyGate } from '../privacy/gate';
 
 /** What to review: the index against HEAD, the work tree against HEAD, or one file's staged changes. */
 export type ReviewScope =
@@ -41,6 +45,11 @@ export interface CollectedChanges {
   readonly texts: ReadonlyMap<string, string>;
   /** Every changed file not sent to the model, with the reason. */
   readonly skipped: readonly SkippedFile[];
+  /**
+   * The gate's verdict on each file of `files`, by the path it judged (root-relative to the gate's
+   * root): the workspace pack need not ask again (PackOptions.judged).
+   */
+  readonly verdicts: ReadonlyMap<string, PathVerdict>;
 }
 
 export interface CollectOptions {
@@ -55,7 +64,7 @@ export interface CollectOptions {
 export const EMPTY_TREE = { sha1: '4b825dc642cb6eb9a060e54bf8d69288fbee4904', sha256: '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321' } as const;
 
 const DIFF_TIMEOUT_MS = 60_000;
-/** Text files read at once (each read from the index is a git process). */
+/** Working-tree files read at once. */
 const READ_CONCURRENCY = 4;
 
 export async function collectChanges(opts: CollectOptions): Promise<CollectedChanges> {
@@ -72,28 +81,35 @@ export async function collectChanges(opts: CollectOptions): Promise<CollectedCha
     skipped.push(...untracked.skipped);
   }
 
-  // The gate asks git about each path: a few at a time rather than one after another.
-  const judged = await mapLimit(changed, READ_CONCURRENCY, async (file) =>
-    ({ file, why: structuralReason(file) ?? noiseByName(file.path) ?? (await refusal(opts.gate, repo.root, file)) }));
+  // The gate judges every path that survives the cheaper reasons at once (one git for all).
+  const early = changed.map((file) => ({ file, why: structuralReason(file) ?? noiseByName(file.path) ?? renamedSecret(file) }));
+  const verdictOf = await opts.gate.admitFiles(early.filter((e) => e.why === undefined).map((e) => join(repo.root, e.file.path)));
   const candidates: StagedFile[] = [];
-  for (const { file, why } of judged) {
-    if (why !== undefined) skipped.push({ path: file.path, reason: why });
+  for (const { file, why } of early) {
+    const verdict = why === undefined ? verdictOf.get(join(repo.root, file.path)) : undefined;
+    const refused = why ?? (verdict && !verdict.admitted ? verdict.message : undefined);
+    if (refused !== undefined) skipped.push({ path: file.path, reason: refused });
     else candidates.push(file);
   }
 
-  const read = (path: string) => (staged ? readStagedText(git, path, signal) : readWorktreeText(repo.root, path));
+  const reads = staged
+    ? await readStagedTexts(git, candidates.map((f) => f.path), signal)
+    : new Map((await mapLimit(candidates, READ_CONCURRENCY, async (f) => [f.path, await readWorktreeText(repo.root, f.path)] as const)));
   const texts = new Map<string, string>();
-  const results = await mapLimit(candidates, READ_CONCURRENCY, async (f) => ({ file: f, text: await read(f.path) }));
   const files: StagedFile[] = [];
-  for (const { file, text } of results) {
+  const verdicts = new Map<string, PathVerdict>();
+  for (const file of candidates) {
+    const text = reads.get(file.path)!;
     const why = text.ok ? noiseByContent(text.text) : text.reason;
     if (why !== undefined) skipped.push({ path: file.path, reason: why });
     else if (text.ok) {
       files.push(file);
       texts.set(file.path, text.text);
+      const verdict = verdictOf.get(join(repo.root, file.path));
+      if (verdict?.admitted) verdicts.set(verdict.path, verdict);
     }
   }
-  return { scope, root: repo.root, base: repo.base, unbornHead: repo.unborn, changed, files, texts, skipped };
+  return { scope, root: repo.root, base: repo.base, unbornHead: repo.unborn, changed, files, texts, skipped, verdicts };
 }
 
 interface Repository {
@@ -132,16 +148,15 @@ function structuralReason(f: StagedFile): string | undefined {
 }
 
 /**
- * The privacy gate's reason for refusing the file. The old path of a rename or copy no longer
- * exists in the index (git would call it ignored), so it is judged by its name alone: content that
- * comes from a secret-looking file is not sent under its new name either.
+ * The old path of a rename or copy no longer exists in the index (git would call it ignored), so it
+ * is judged by its name alone: content that comes from a secret-looking file is not sent under its
+ * new name either. The new path is the gate's to judge.
  */
-async function refusal(gate: PrivacyGate, root: string, f: StagedFile): Promise<string | undefined> {
+function renamedSecret(f: StagedFile): string | undefined {
   if (f.oldPath !== undefined && isSecretPath(f.oldPath)) {
     return `${f.path} comes from ${f.oldPath}, which looks like a secret: Hearth never sends it to a model.`;
   }
-  const verdict = await gate.admitFile(join(root, f.path));
-  return verdict.admitted ? undefined : verdict.message;
+  return undefined;
 }
 
 /** Lockfiles: written by package managers, reviewed by nobody. Lower-case file names. */
@@ -202,22 +217,93 @@ const tooLarge = (bytes: number) => `larger than ${MAX_SOURCE_BYTES / 1048576} M
  * or not in the index.
  */
 export async function readStagedText(git: GitRunner, path: string, signal?: AbortSignal): Promise<TextRead> {
-  const spec = `:0:${path}`;
-  let text: string;
+  return (await readStagedTexts(git, [path], signal)).get(path)!;
+}
+
+/** BATCH_FORMAT's line for an object that exists; any other line is git's "<name> missing" (or "ambiguous"). */
+const BATCH_HEADER = /^([0-9a-f]{40,64}) ([a-z]+) (\d+)$/;
+const BATCH_FORMAT = '%(objectname) %(objecttype) %(objectsize)';
+const BLOB_TIMEOUT_MS = 60_000;
+
+/**
+ * readStagedText for many paths, with two git processes in all: `cat-file --batch-check` for what
+ * each index entry is and its size (a blob too large is never read), then `cat-file --batch` for
+ * the contents, as bytes, so that the UTF-8 check is exact.
+ */
+export async function readStagedTexts(git: GitRunner, paths: readonly string[], signal?: AbortSignal): Promise<Map<string, TextRead>> {
+  const out = new Map<string, TextRead>();
+  const unique = [...new Set(paths)];
+  // cat-file takes one name per line (a CR before the LF is dropped): such a path is asked alone.
+  const listable = unique.filter((p) => !/[\r\n]/.test(p));
+  for (const p of unique) if (/[\r\n]/.test(p)) out.set(p, await readStagedAlone(git, p, signal));
+  if (listable.length === 0) return out;
+
+  const checked = (await git.run(['cat-file', `--batch-check=${BATCH_FORMAT}`], { signal, timeoutMs: BLOB_TIMEOUT_MS, input: listable.map((p) => `:0:${p}\n`).join('') }))
+    .split('\n');
+  const wanted = new Map<string, number>(); // object → size
+  const objectOf = new Map<string, string>();
+  listable.forEach((path, i) => {
+    const m = BATCH_HEADER.exec(checked[i] ?? '');
+    // `cat-file blob` refuses anything but a blob (a submodule's commit) as it refuses a missing path.
+    if (!m || m[2] !== 'blob') out.set(path, { ok: false, reason: 'not in the index' });
+    else if (Number(m[3]) > MAX_SOURCE_BYTES) out.set(path, { ok: false, reason: tooLarge(0) });
+    else {
+      wanted.set(m[1], Number(m[3]));
+      objectOf.set(path, m[1]);
+    }
+  });
+  if (wanted.size === 0) return out;
+
+  const objects = [...wanted.keys()];
+  const bytes = objects.reduce((n, o) => n + wanted.get(o)! + o.length + 32, 0);
+  const blobs = parseBatch(await git.runBytes(['cat-file', `--batch=${BATCH_FORMAT}`], {
+    signal, timeoutMs: BLOB_TIMEOUT_MS, maxBuffer: bytes + 1024, input: objects.map((o) => `${o}\n`).join(''),
+  }));
+  for (const [path, object] of objectOf) {
+    const blob = blobs.get(object);
+    out.set(path, blob ? decodeBlob(blob) : { ok: false, reason: 'not in the index' });
+  }
+  return out;
+}
+
+/** `cat-file --batch` output: each object's header line, its bytes and a line end. */
+function parseBatch(buf: Buffer): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  let at = 0;
+  while (at < buf.length) {
+    const nl = buf.indexOf(0x0a, at);
+    if (nl < 0) break;
+    const m = BATCH_HEADER.exec(buf.toString('latin1', at, nl));
+    if (!m) {
+      at = nl + 1; // "<name> missing": no content follows
+      continue;
+    }
+    const size = Number(m[3]);
+    out.set(m[1], buf.subarray(nl + 1, nl + 1 + size));
+    at = nl + 1 + size + 1;
+  }
+  return out;
+}
+
+/** A path that cannot be asked on a `--batch` line, read with its own `cat-file blob`. */
+async function readStagedAlone(git: GitRunner, path: string, signal?: AbortSignal): Promise<TextRead> {
   try {
-    text = await git.run(['cat-file', 'blob', spec], { signal, maxBuffer: MAX_SOURCE_BYTES });
+    return decodeBlob(await git.runBytes(['cat-file', 'blob', `:0:${path}`], { signal, maxBuffer: MAX_SOURCE_BYTES }));
   } catch (e) {
     if (e instanceof GitError && e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return { ok: false, reason: tooLarge(0) };
     if (e instanceof GitError && e.code === 128) return { ok: false, reason: 'not in the index' };
     throw e;
   }
-  if (text.includes('\0')) return { ok: false, reason: 'binary file' };
-  if (text.includes('\uFFFD')) {
-    // The runner decodes as UTF-8: each invalid byte became U+FFFD, which changes the size.
-    const size = Number((await git.run(['cat-file', '-s', spec], { signal })).trim());
-    if (size !== Buffer.byteLength(text, 'utf8')) return { ok: false, reason: NOT_UTF8 };
+}
+
+/** A staged blob's text: refused when it holds NUL (binary) or is not valid UTF-8 (a BOM is kept, as git keeps it). */
+function decodeBlob(bytes: Buffer): TextRead {
+  if (bytes.includes(0)) return { ok: false, reason: 'binary file' };
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) };
+  } catch {
+    return { ok: false, reason: NOT_UTF8 };
   }
-  return { ok: true, text };
 }
 
 /** The working-tree text of `path`, refused with the reason as readStagedText does. */
@@ -246,8 +332,9 @@ async function untrackedFiles(git: GitRunner, gate: PrivacyGate, root: string, s
   const listed = (await git.run(['ls-files', '--others', '--exclude-standard', '-z', '--full-name'], { signal })).split('\0').filter((p) => p.length > 0);
   const files: StagedFile[] = [];
   const skipped: SkippedFile[] = [];
+  const verdicts = await gate.admitFiles(listed.map((path) => join(root, path)));
   const judged = await mapLimit(listed, READ_CONCURRENCY, async (path) => {
-    const verdict = await gate.admitFile(join(root, path));
+    const verdict = verdicts.get(join(root, path))!;
     return { path, read: verdict.admitted ? await readWorktreeText(root, path) : { ok: false as const, reason: verdict.message } };
   });
   for (const { path, read } of judged) {

@@ -30,7 +30,7 @@ import type { DiffLine, DroppedFinding, Finding, Hunk, Severity, SkippedFile, St
 import { completeBatch, incompleteBatch, type BatchOutcome, type ValidateOptions } from '../../core/review/validate';
 import { languageOfPath } from '../../core/text/languages';
 import type { GitRunner } from '../git/gitRunner';
-import type { PrivacyGate } from '../privacy/gate';
+import type { PathVerdict, PrivacyGate } from '../privacy/gate';
 import { extractTags } from '../treesitter/extract';
 import { languageForPath } from '../treesitter/languages';
 import { defaultGrammarPaths, GrammarLoader } from '../treesitter/loader';
@@ -147,6 +147,8 @@ export async function reviewChanges(opts: ReviewOptions): Promise<ReviewResult> 
 
   // Context and redaction, per file.
   const definitionsOf = definitionFinder(opts.workspace);
+  // The pack's gate need not judge again what this gate judged (the same object: the same answers).
+  const judged = opts.workspace?.gate === opts.gate ? changes.verdicts : undefined;
   const inputs = new Map<string, ReviewFileInput>();
   let done = 0;
   try {
@@ -155,7 +157,7 @@ export async function reviewChanges(opts: ReviewOptions): Promise<ReviewResult> 
       opts.onProgress?.({ stage: 'context', done: done++, total: changes.files.length });
       const text = changes.texts.get(file.path) ?? '';
       inputs.set(file.path, await prepareFile(file, text, {
-        redactor, definitionsOf, workspace: opts.workspace, packBudget: Math.floor(promptTokens * PACK_SHARE), logger,
+        redactor, definitionsOf, workspace: opts.workspace, judged, packBudget: Math.floor(promptTokens * PACK_SHARE), logger,
       }));
     }
   } finally {
@@ -249,6 +251,8 @@ interface PrepareDeps {
   readonly redactor: Redactor;
   readonly definitionsOf: DefinitionFinder;
   readonly workspace?: Workspace;
+  /** Verdicts of the workspace's gate from the collection, by path. */
+  readonly judged?: ReadonlyMap<string, PathVerdict>;
   readonly packBudget: number;
   readonly logger: Logger;
 }
@@ -281,7 +285,7 @@ async function prepareFile(file: StagedFile, text: string, deps: PrepareDeps): P
   if (deps.workspace && ranges.some((r) => r !== undefined)) {
     const packRanges = ranges.flatMap((r) => (r ? [{ path: file.path, startLine: r.from, endLine: r.to }] : []));
     try {
-      const packed = await deps.workspace.pack(packRanges, deps.packBudget, { texts: new Map([[file.path, redactedText]]) });
+      const packed = await deps.workspace.pack(packRanges, deps.packBudget, { texts: new Map([[file.path, redactedText]]), judged: deps.judged });
       const used = packed.items.filter((it) => it.kind === 'used' && it.symbol !== undefined);
       for (let i = 0; i < hunks.length; i++) {
         const r = ranges[i];
