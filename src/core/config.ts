@@ -39,6 +39,8 @@ export interface CompletionFeatureConfig extends FeatureConfig {
   readonly languages: Readonly<Record<string, boolean>>;
   readonly contextTokens: number;
   readonly warmup: boolean;
+  /** Show a suggestion's first decoded words, then the whole line (`hearth.completion.earlyGhostText`). */
+  readonly earlyGhostText: boolean;
 }
 
 export interface ReviewFeatureConfig extends FeatureConfig {
@@ -124,6 +126,10 @@ export const SETTINGS = {
   completionWarmup: {
     key: 'hearth.completion.warmup', type: 'boolean', default: true,
     markdownDescription: 'When the cursor comes to rest in a new place (a file opened, a click elsewhere), send the prompt a completion there would use for the server to prefill, so the first ghost text there comes as fast as the rest. One short request at low priority; turn off to save GPU time.',
+  },
+  completionEarlyGhostText: {
+    key: 'hearth.completion.earlyGhostText', type: 'boolean', default: false,
+    markdownDescription: 'Experimental: show a suggestion\'s first words as soon as the model has decoded them, and the whole line when it is done, instead of waiting for the whole line. Off by default: in a real editor on a large file, suggestions after the whole line replaced the first words were sometimes not shown.',
   },
   completionContextTokens: {
     key: 'hearth.completion.contextTokens', type: 'integer', default: 2048,
@@ -263,6 +269,7 @@ export function readConfig(
         languages: languages(read(SETTINGS.completionLanguages.key).value, warn),
         contextTokens: int(SETTINGS.completionContextTokens),
         warmup: bool(SETTINGS.completionWarmup),
+        earlyGhostText: bool(SETTINGS.completionEarlyGhostText),
       },
       review: { ...feature('review'), think: bool(SETTINGS.reviewThink) },
       tests: feature('tests'),

@@ -56,6 +56,7 @@ export const RESTRICTED_SETTINGS: readonly string[] = [
   SETTINGS.requestTimeoutSeconds.key,
   SETTINGS.completionContextTokens.key,
   SETTINGS.completionWarmup.key,
+  SETTINGS.completionEarlyGhostText.key,
 ];
 
 /** Settings that only change how Hearth behaves in this editor: any workspace may set them. */

@@ -32,7 +32,7 @@ describe('e2e: inline completions', () => {
     editor = await startEditor({
       vsix,
       name: 'completion',
-      settings: { 'hearth.serverUrl': url, 'editor.inlineSuggest.enabled': true, 'editor.quickSuggestions': { other: false, comments: false, strings: false }, 'editor.suggestOnTriggerCharacters': false },
+      settings: { 'hearth.serverUrl': url, 'hearth.completion.earlyGhostText': true, 'editor.inlineSuggest.enabled': true, 'editor.quickSuggestions': { other: false, comments: false, strings: false }, 'editor.suggestOnTriggerCharacters': false },
       workspaceFiles: { 'src/math.ts': 'export function add(a: number, b: number): number {\n  \n}\n\n' },
     });
     await waitForHearthReady(editor);

@@ -205,7 +205,7 @@ describe('the configuration: one entry per feature', () => {
     assert.deepEqual(warnings, []);
     assert.deepEqual(config.features.completion, {
       model: 'gemma4:e2b', modelSetting: 'hearth.completion.model', enabled: false,
-      languages: { '*': true, plaintext: false, markdown: false, scminput: false, go: false }, contextTokens: 512, warmup: false,
+      languages: { '*': true, plaintext: false, markdown: false, scminput: false, go: false }, contextTokens: 512, warmup: false, earlyGhostText: false,
     });
     assert.deepEqual(config.features.review, { model: 'gemma4:26b', modelSetting: 'hearth.model', enabled: true, think: true });
     assert.deepEqual(config.features.tests, { model: 'gemma4:26b', modelSetting: 'hearth.model', enabled: true });

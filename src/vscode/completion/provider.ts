@@ -99,7 +99,7 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
       try {
         const outcome = await this.engine().complete({
           document: document.uri.toString(), cursor, prefixFirstLine, trigger: manual ? 'manual' : 'automatic', signal: controller.signal, typedAt,
-          early: true,
+          early: this.runtime.config.features.completion.earlyGhostText,
         });
         this.logger.trace(`completion ${document.uri.path.split('/').pop()}:${position.line + 1}:${position.character + 1} ${outcome.source ?? '-'}${outcome.partial ? '(early)' : ''} ${outcome.text ? `${outcome.text.length} chars` : `none (${outcome.reason})`}${outcome.stopReason ? ` stop=${outcome.stopReason}` : ''} ${Math.round(outcome.timings?.total ?? 0)}ms`);
         if (token.isCancellationRequested || !outcome.text) return undefined;
