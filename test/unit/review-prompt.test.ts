@@ -7,27 +7,10 @@ import {
   reviewUserPrompt, type FileCost, type PlanOptions, type ReviewFileInput, type ReviewPlan,
 } from '../../src/core/review/prompt';
 import { REVIEW_REPLY_SCHEMA } from '../../src/core/review/schema';
-import type { DiffLine, Hunk, StagedFile } from '../../src/core/review/types';
+import { hunk, staged } from '../support/reviewDiff';
 import { CONTROL_TOKENS, ZERO_WIDTH_JOINER } from '../../src/core/prompt/neutralize';
 import { TokenEstimator } from '../../src/core/model/tokens';
 
-function hunk(newStart: number, written: readonly string[], oldStart = newStart): Hunk {
-  let n = newStart;
-  let o = oldStart;
-  const lines: DiffLine[] = written.map((w) => {
-    const text = w.slice(1);
-    if (w[0] === '+') return { kind: 'added', text, newLine: n++ };
-    if (w[0] === '-') return { kind: 'removed', text, oldLine: o++ };
-    return { kind: 'context', text, newLine: n++, oldLine: o++ };
-  });
-  return {
-    oldStart, newStart, heading: '', lines,
-    oldLines: lines.filter((l) => l.kind !== 'added').length,
-    newLines: lines.filter((l) => l.kind !== 'removed').length,
-  };
-}
-const staged = (path: string, hunks: readonly Hunk[], more: Partial<StagedFile> = {}): StagedFile =>
-  ({ path, kind: 'modified', binary: false, submodule: false, hunks, ...more });
 
 const CART = staged('src/cart.ts', [
   hunk(8, [

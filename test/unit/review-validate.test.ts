@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { completeBatch, incompleteBatch, similarity, validateFindings, type ValidateOptions } from '../../src/core/review/validate';
 import { MAX_FINDINGS_PER_FILE, REVIEW_REPLY_SCHEMA } from '../../src/core/review/schema';
-import type { DiffLine, Hunk, RawFinding, StagedFile } from '../../src/core/review/types';
+import type { RawFinding } from '../../src/core/review/types';
+import { hunk, staged } from '../support/reviewDiff';
 import { abortedError, outputCutError, unreadableOutputError } from '../../src/core/errors';
 import { SchemaValidator } from '../../src/core/model/schemaValidator';
 import { readStructuredReply, requestStructured } from '../../src/core/model/structured';
@@ -12,26 +13,7 @@ import type { RequestMetrics } from '../../src/core/model/metrics';
 import { silentLogger } from '../../src/core/log';
 import { ZERO_WIDTH_JOINER } from '../../src/core/prompt/neutralize';
 
-/** A hunk from lines written as in a unified diff: ' ' context, '+' added, '-' removed. */
-function hunk(newStart: number, written: readonly string[], oldStart = newStart): Hunk {
-  let n = newStart;
-  let o = oldStart;
-  const lines: DiffLine[] = written.map((w) => {
-    const text = w.slice(1);
-    if (w[0] === '+') return { kind: 'added', text, newLine: n++ };
-    if (w[0] === '-') return { kind: 'removed', text, oldLine: o++ };
-    return { kind: 'context', text, newLine: n++, oldLine: o++ };
-  });
-  return {
-    oldStart, newStart, heading: '', lines,
-    oldLines: lines.filter((l) => l.kind !== 'added').length,
-    newLines: lines.filter((l) => l.kind !== 'removed').length,
-  };
-}
 
-function staged(path: string, hunks: readonly Hunk[], more: Partial<StagedFile> = {}): StagedFile {
-  return { path, kind: 'modified', binary: false, submodule: false, hunks, ...more };
-}
 
 const CART = staged('src/cart.ts', [
   hunk(10, [
