@@ -1,5 +1,6 @@
 // How two lines of code are compared, by the stream's checks (an echo of the next line, repeated
 // lines) and by the post-processor (a completion that duplicates the code around it).
+import { editDistanceAtMost } from '../text/editDistance';
 
 /**
  * The form in which two lines are compared: without whitespace, without a trailing `;` or `,`,
@@ -26,28 +27,5 @@ export function nearEqual(a: string, b: string): boolean {
   const longer = Math.max(a.length, b.length);
   if (Math.min(a.length, b.length) < 24 || longer > 400) return false;
   const budget = Math.floor(longer / 24);
-  return Math.abs(a.length - b.length) <= budget && editDistanceWithin(a, b, budget);
-}
-
-/** Levenshtein distance ≤ k, computed in a band of width 2k+1: O(n·k). */
-function editDistanceWithin(a: string, b: string, k: number): boolean {
-  const inf = k + 1;
-  let prev = new Array<number>(b.length + 1).fill(inf);
-  let cur = new Array<number>(b.length + 1).fill(inf);
-  for (let j = 0; j <= Math.min(b.length, k); j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    const lo = Math.max(1, i - k);
-    const hi = Math.min(b.length, i + k);
-    cur.fill(inf);
-    cur[0] = i <= k ? i : inf;
-    let rowMin = cur[0];
-    for (let j = lo; j <= hi; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min(prev[j - 1] + cost, prev[j] + 1, cur[j - 1] + 1, inf);
-      if (cur[j] < rowMin) rowMin = cur[j];
-    }
-    if (rowMin > k) return false;
-    [prev, cur] = [cur, prev];
-  }
-  return prev[b.length] <= k;
+  return editDistanceAtMost(a, b, budget) <= budget;
 }

@@ -33,6 +33,7 @@ import { ModelError, type ModelErrorReason } from '../errors';
 import { redactionMarker } from '../privacy/redactor';
 import { ZERO_WIDTH_JOINER } from '../prompt/neutralize';
 import { MAX_FINDINGS_PER_FILE } from './schema';
+import { editDistanceAtMost } from '../text/editDistance';
 import type { DiffLine, DroppedFinding, Finding, Hunk, RawFinding, Severity, StagedFile } from './types';
 
 export interface ValidateOptions {
@@ -298,10 +299,6 @@ function anchorReadings(anchor: string): string[] {
 const noSpace = (s: string) => s.replace(/\s+/g, '');
 const collapse = (s: string) => s.replace(/\s+/g, ' ');
 
-/** similarity's two rows, reused between calls (grown when a longer line comes). */
-let rowA = new Int32Array(256);
-let rowB = new Int32Array(256);
-
 const BUCKETS = 64;
 
 /** Character counts, folded into BUCKETS buckets (folding only lowers the distance: still a bound). */
@@ -332,33 +329,7 @@ export function similarity(a: string, b: string, atLeast = FUZZY_MIN_SIMILARITY)
   if (longer === 0) return 1;
   const floor = Math.floor(longer * (1 - FUZZY_MIN_SIMILARITY));
   const maxDist = atLeast > FUZZY_MIN_SIMILARITY ? Math.min(floor, distanceWithin(longer, atLeast)) : floor;
-  if (Math.abs(a.length - b.length) > maxDist) return 0;
-  const INF = maxDist + 1;
-  // Two rows; a cell outside the band is INF. Only the band and its two edge cells are touched.
-  if (rowA.length <= b.length) {
-    rowA = new Int32Array(2 * (b.length + 1));
-    rowB = new Int32Array(2 * (b.length + 1));
-  }
-  let prev = rowA;
-  let cur = rowB;
-  prev.fill(INF, 0, b.length + 1);
-  for (let j = 0; j <= Math.min(b.length, maxDist); j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    const from = Math.max(1, i - maxDist);
-    const to = Math.min(b.length, i + maxDist);
-    cur[from - 1] = from === 1 && i <= maxDist ? i : INF;
-    let rowMin = cur[from - 1];
-    const ca = a.charCodeAt(i - 1);
-    for (let j = from; j <= to; j++) {
-      const v = Math.min(prev[j - 1] + (ca === b.charCodeAt(j - 1) ? 0 : 1), prev[j] + 1, cur[j - 1] + 1);
-      cur[j] = v < INF ? v : INF;
-      if (cur[j] < rowMin) rowMin = cur[j];
-    }
-    if (to < b.length) cur[to + 1] = INF;
-    if (rowMin > maxDist) return 0;
-    [prev, cur] = [cur, prev];
-  }
-  const d = prev[b.length];
+  const d = editDistanceAtMost(a, b, maxDist);
   return d > maxDist ? 0 : 1 - d / longer;
 }
 
