@@ -195,7 +195,7 @@ export class OutputCleaner {
     const flush = (to: number) => {
       if (to > from) {
         if (this.thoughtClose !== undefined) this.sink.thought?.(s.slice(from, to));
-        else this.answer(s.slice(from, to));
+        else this.sink.text(s.slice(from, to));
       }
       from = to;
     };
@@ -312,15 +312,11 @@ export class OutputCleaner {
     return GENERIC_TOKEN_START.test(rest);
   }
 
-  private answer(piece: string): void {
-    this.sink.text(piece);
-  }
-
   private releaseHead(): void {
     if (this.head === '') return;
     const head = this.head;
     this.head = '';
-    this.answer(head);
+    this.sink.text(head);
   }
 
   private onMarker(token: string, m: Marker): void {
