@@ -162,6 +162,11 @@ export class FakeOllama {
     return countTokens(text);
   }
 
+  /** No generation running or waiting for its model's slot (a prefill a client left still runs to its end, as in Ollama). */
+  get idle(): boolean {
+    return [...this.queues.values()].every((q) => q.idle && q.waiting === 0);
+  }
+
   clearLog(): void {
     this.requests.length = 0;
   }

@@ -23,12 +23,12 @@ const at = (typed: string): CompletionRequest => {
 };
 const generates = (fake: FakeOllama) => fake.requests.filter((r) => r.path === '/api/generate' || r.path === '/api/chat');
 
-function engineFor(service: ModelService, model = 'gemma4:e4b'): CompletionEngine {
+function engineFor(service: ModelService, model = 'gemma4:e4b', debounceMs = 0): CompletionEngine {
   return new CompletionEngine({
     session: () => service.sessionFor(model),
     context: NO_CONTEXT, redactor: REDACTOR,
     logger: new MemoryLogger(),
-    settings: { ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 0 },
+    settings: { ...DEFAULT_COMPLETION_SETTINGS, debounceMs },
   });
 }
 
@@ -39,7 +39,7 @@ describe('completion engine: request economy over the fake\'s log', () => {
   before(() => ({ fake, service } = h));
   beforeEach(() => {
     fake.clearLog();
-    fake.setLatency({ decodeTokensPerSec: Infinity });
+    fake.setLatency({ decodeTokensPerSec: Infinity, prefillTokensPerSec: Infinity });
   });
 
   it('typing what is shown is served from the cache: no new request', async () => {
@@ -60,7 +60,7 @@ describe('completion engine: request economy over the fake\'s log', () => {
   });
 
   it('a keystroke that extends the prefix of the generation in flight waits for it instead of asking again', async () => {
-    const engine = engineFor(service);
+    const engine = engineFor(service, 'gemma4:e4b', 400);
     fake.setLatency({ decodeTokensPerSec: 40 });
     fake.reply({ response: 'a + b;' });
     const c1 = new AbortController();
@@ -97,7 +97,7 @@ describe('completion engine: request economy over the fake\'s log', () => {
   });
 
   it('a keystroke consistent with what is being written waits for it, then is served from it', async () => {
-    const engine = engineFor(service);
+    const engine = engineFor(service, 'gemma4:e4b', 400);
     fake.setLatency({ decodeTokensPerSec: 20 });
     fake.reply({ response: 'a + b;' });
     const c1 = new AbortController();
@@ -109,6 +109,39 @@ describe('completion engine: request economy over the fake\'s log', () => {
     assert.equal(o.source, 'inflight');
     assert.equal(o.text, 'b;');
     assert.equal(generates(fake).length, 1);
+  });
+
+  it('a generation still prefilling is waited on only until the new keystroke\'s debounce ends; then a fresh request leaves', async () => {
+    const engine = engineFor(service, 'gemma4:e4b', 150);
+    fake.setLatency({ prefillTokensPerSec: 60, decodeTokensPerSec: 40 }); // the first token comes after a second or more
+    // A text no earlier test sent, so that the server's prefix cache has none of it.
+    const header = `// ${Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ')}\n`;
+    const at = (typed: string): CompletionRequest => {
+      const text = header + FILE.replace('  return \n', `  return ${typed}\n`);
+      return { document: 'file:///fresh.ts', cursor: cursorFromText(text, 2, 9 + typed.length, 'fresh.ts'), trigger: 'automatic' };
+    };
+    fake.reply({ response: 'a + b;' });
+    const c1 = new AbortController();
+    const p1 = engine.complete({ ...at(''), signal: c1.signal });
+    const rec1 = await fake.waitForRequest((r) => r.path === '/api/generate');
+    c1.abort();
+    fake.reply({ response: ' + b;' });
+    const t0 = performance.now();
+    const c2 = new AbortController();
+    const p2 = engine.complete({ ...at('a'), signal: c2.signal });
+    try {
+      await fake.waitForClose(rec1, 3000);
+      const closedAfter = (rec1.clientClosedAt ?? NaN) - t0;
+      assert.ok(closedAfter >= 100 && closedAfter < 600, `the unproven generation was closed ${closedAfter} ms after the keystroke (debounce 150)`);
+      const rec2 = await fake.waitForRequest((r) => r.path === '/api/generate' && r !== rec1, 3000);
+      assert.ok(rec2.receivedAt - t0 < 700, `the fresh request left ${rec2.receivedAt - t0} ms after the keystroke`);
+      assert.ok((rec1.promptTokens ?? 0) >= 60, `a prompt of ${rec1.promptTokens} tokens takes a second to prefill`);
+    } finally {
+      c2.abort();
+      await Promise.all([p1, p2]);
+      // The server finishes the prefills it started (as Ollama does) before the next test's request.
+      while (!fake.idle) await new Promise((r) => setTimeout(r, 50));
+    }
   });
 
   it('an abandoned generation (no further keystroke) is closed after a short grace period', async () => {
@@ -234,17 +267,65 @@ describe('completion engine: request economy over the fake\'s log', () => {
       session: () => service.sessionFor('gemma4:e4b'), context: NO_CONTEXT, redactor: REDACTOR, logger: new MemoryLogger(),
       settings: { ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 300 },
       now: () => clock,
-      sleep: async (ms) => { waits.push(ms); clock += ms; },
+      sleep: async (ms) => { waits[waits.length - 1] += ms; clock += ms; },
+    });
+    const complete = async (req: Parameters<CompletionEngine['complete']>[0]) => {
+      waits.push(0);
+      await engine.complete(req);
+    };
+    fake.reply({ response: 'a;' });
+    await complete({ ...at('x'), typedAt: clock - 120 });
+    fake.reply({ response: 'b;' });
+    await complete({ ...at('y'), typedAt: clock - 400 });
+    fake.reply({ response: 'c;' });
+    await complete({ ...at('z') });
+    fake.reply({ response: 'd;' });
+    await complete({ ...at('w'), typedAt: clock + 50 });
+    assert.deepEqual(waits, [180, 0, 300, 300], 'called 120 ms late: waits 180; 400 ms late: no wait; unknown or implausible time: the whole debounce');
+  });
+
+  it('the prompt is made during the debounce\'s last 100 ms, so the request leaves as the debounce ends', async () => {
+    let clock = 1000;
+    const events: string[] = [];
+    let asked!: () => void;
+    const contextAsked = new Promise<void>((resolve) => { asked = resolve; });
+    const context = { contextFor: async () => { events.push(`context at ${clock}`); asked(); return []; } };
+    const engine = new CompletionEngine({
+      session: () => service.sessionFor('gemma4:e4b'), context, redactor: REDACTOR, logger: new MemoryLogger(),
+      settings: { ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 300 },
+      now: () => clock,
+      sleep: async (ms) => {
+        events.push(`sleep ${ms}`);
+        // The last stretch lasts until the context is asked for (or 2 s, when it is not asked for in it).
+        if (ms === 100) await Promise.race([contextAsked, new Promise((r) => setTimeout(r, 2000))]);
+        clock += ms;
+        events.push('slept');
+      },
     });
     fake.reply({ response: 'a;' });
-    await engine.complete({ ...at('x'), typedAt: clock - 120 });
-    fake.reply({ response: 'b;' });
-    await engine.complete({ ...at('y'), typedAt: clock - 400 });
-    fake.reply({ response: 'c;' });
-    await engine.complete({ ...at('z') });
-    fake.reply({ response: 'd;' });
-    await engine.complete({ ...at('w'), typedAt: clock + 50 });
-    assert.deepEqual(waits, [180, 300, 300], 'called 120 ms late: waits 180; 400 ms late: no wait; unknown or implausible time: the whole debounce');
+    const o = await engine.complete({ ...at('x'), typedAt: clock });
+    assert.equal(o.text, 'a;');
+    assert.deepEqual(events, ['sleep 200', 'slept', 'sleep 100', 'context at 1200', 'slept'], 'context asked for 100 ms before the debounce ends, while the last 100 ms pass');
+
+    // A key within the last 100 ms: the prompt made ahead is dropped and nothing is sent.
+    events.length = 0;
+    const before = fake.requests.length;
+    const controller = new AbortController();
+    const cancelling = new CompletionEngine({
+      session: () => service.sessionFor('gemma4:e4b'), context, redactor: REDACTOR, logger: new MemoryLogger(),
+      settings: { ...DEFAULT_COMPLETION_SETTINGS, debounceMs: 300 },
+      now: () => clock,
+      sleep: async (ms, signal) => {
+        events.push(`sleep ${ms}`);
+        clock += ms;
+        if (ms === 100) controller.abort();
+        if (signal?.aborted) throw new Error('aborted');
+      },
+    });
+    const c = await cancelling.complete({ ...at('y'), typedAt: clock, signal: controller.signal });
+    assert.equal(c.text, undefined);
+    assert.match(c.reason ?? '', /cancelled while waiting/);
+    assert.equal(fake.requests.length, before, 'no request left');
   });
 
   it('repository context that does not come within its wait is left out, and the request still leaves', async () => {

@@ -119,6 +119,8 @@ interface Prepared {
   readonly layout: Omit<PromptLayout, 'document'>;
 }
 
+type PrepareResult = Prepared | { readonly failed: string; readonly error?: ModelError };
+
 interface InFlight {
   readonly document: string;
   readonly prefix: string;
@@ -149,6 +151,11 @@ const WARM_NEAR_LINES = 32;
 
 /** Longest wait for repository context on the keystroke path; past it the request goes without. */
 const CONTEXT_WAIT_MS = 150;
+/**
+ * The prompt is made this long before the debounce ends. Context assembly has a 40 ms budget and
+ * redaction a few ms; the margin covers a busy extension host.
+ */
+const PREPARE_AHEAD_MS = 100;
 const TOO_LATE = Symbol('too late');
 
 /** `p`, or TOO_LATE when it has not settled within `ms`. */
@@ -205,7 +212,10 @@ export class CompletionEngine {
     const hit = this.cache.lookup(req.document, cursor.prefix, cursor.suffix);
     if (hit) return done({ text: hit.remaining, ...replacing(hit.replaces), ...caretIn(hit.remaining, hit.caretBack), source: 'cache' });
 
-    const reused = await this.reuseInFlight(req);
+    // An in-flight generation that has not yet written what the user typed since is waited on only
+    // until this request's own debounce would end: past it, a fresh request is the faster bet.
+    const deadline = req.trigger === 'automatic' ? typedAt + this.debounce.delayMs : Infinity;
+    const reused = await this.reuseInFlight(req, deadline);
     if (reused) return done(reused);
     // What is in flight cannot serve this cursor: free the model now, not after the debounce.
     this.inflight?.controller.abort();
@@ -216,10 +226,19 @@ export class CompletionEngine {
     // from the keystroke: what the editor and the steps above took is already waited.
     const debounceMs = req.trigger === 'automatic' ? this.debounce.delayMs : 0;
     const waitMs = Math.max(0, debounceMs - (this.now() - typedAt));
+    // The prompt (context, windows, redaction) is made during the debounce's last PREPARE_AHEAD_MS,
+    // so the request leaves when the debounce ends rather than a prompt's making after it. Only a
+    // request that survived most of the wait pays for it: keys seldom come that late.
+    const controller = new AbortController();
+    let prepared: Promise<PrepareResult> | undefined;
     if (waitMs > 0) {
       try {
-        await this.sleep(waitMs, req.signal);
+        if (waitMs > PREPARE_AHEAD_MS) await this.sleep(waitMs - PREPARE_AHEAD_MS, req.signal);
+        prepared = this.prepare(req, controller.signal);
+        await this.sleep(Math.min(waitMs, PREPARE_AHEAD_MS), req.signal);
       } catch {
+        controller.abort();
+        void prepared?.catch(() => undefined);
         return done({ reason: 'cancelled while waiting (the user kept typing)' });
       }
     } else if (req.trigger === 'automatic') {
@@ -228,14 +247,17 @@ export class CompletionEngine {
       // arrive before a request leaves for a position the user has typed past.
       await new Promise((r) => setTimeout(r, 0));
     }
-    if (req.signal?.aborted) return done({ reason: 'cancelled' });
+    if (req.signal?.aborted) {
+      controller.abort();
+      void prepared?.catch(() => undefined);
+      return done({ reason: 'cancelled' });
+    }
 
-    const controller = new AbortController();
     const flight: InFlight = {
       document: req.document, prefix: cursor.prefix, suffix: cursor.suffix, controller, interested: 1,
       result: Promise.resolve({}), partial: '', ending: false, progress: new Set(),
     };
-    flight.result = this.generate(req, flight, t0, debounceMs);
+    flight.result = this.generate(req, flight, t0, debounceMs, prepared);
     this.inflight = flight;
     this.follow(flight, req.signal);
     void flight.result.finally(() => { if (this.inflight === flight) this.inflight = undefined; });
@@ -337,7 +359,7 @@ export class CompletionEngine {
   }
 
   /** A new keystroke that extends the prefix of the generation in flight waits for it instead of asking again. */
-  private async reuseInFlight(req: CompletionRequest): Promise<Omit<CompletionOutcome, 'timings'> | undefined> {
+  private async reuseInFlight(req: CompletionRequest, deadline = Infinity): Promise<Omit<CompletionOutcome, 'timings'> | undefined> {
     const f = this.inflight;
     if (!f || f.controller.signal.aborted || f.document !== req.document || f.suffix !== req.cursor.suffix) return undefined;
     const p = req.cursor.prefix;
@@ -349,11 +371,20 @@ export class CompletionEngine {
     f.interested++;
     if (f.abandonTimer) clearTimeout(f.abandonTimer);
     this.follow(f, req.signal);
-    // Wait for the result, but give up the moment the model writes something the user did not type.
+    // Wait for the result, but give up the moment the model writes something the user did not type,
+    // or at the deadline if it has not written all of it by then (still prefilling, say).
+    const proven = () => f.partial.length >= typed.length && f.partial.startsWith(typed);
     const outcome = await new Promise<CompletionOutcome | undefined>((resolve) => {
-      const watch = () => { if (!consistent()) { f.progress.delete(watch); resolve(undefined); } };
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const settle = (o: CompletionOutcome | undefined) => {
+        f.progress.delete(watch);
+        clearTimeout(timer);
+        resolve(o);
+      };
+      const watch = () => { if (!consistent()) settle(undefined); };
       f.progress.add(watch);
-      void f.result.then((o) => { f.progress.delete(watch); resolve(o); });
+      if (Number.isFinite(deadline)) timer = setTimeout(() => { if (!proven()) settle(undefined); }, Math.max(0, deadline - this.now()));
+      void f.result.then(settle);
     });
     if (!outcome) return undefined;
     if (req.signal?.aborted) return { reason: 'cancelled' };
@@ -372,7 +403,7 @@ export class CompletionEngine {
    * Everything up to the request: the session, repository context (within its wait), the windows
    * (cut with the fixed measure), credentials redacted, the prompt. A string says why there is none.
    */
-  private async prepare(req: Pick<CompletionRequest, 'document' | 'cursor' | 'prefixFirstLine'>, signal: AbortSignal): Promise<Prepared | { readonly failed: string; readonly error?: ModelError }> {
+  private async prepare(req: Pick<CompletionRequest, 'document' | 'cursor' | 'prefixFirstLine'>, signal: AbortSignal): Promise<PrepareResult> {
     const { cursor } = req;
     const { logger, settings } = this.deps;
     let session: ModelSession;
@@ -418,11 +449,11 @@ export class CompletionEngine {
     return { session, shape, route, snippets, prompt, layout: this.layoutOf(windows, redacted) };
   }
 
-  private async generate(req: CompletionRequest, flight: InFlight, t0: number, debounceMs: number): Promise<CompletionOutcome> {
+  private async generate(req: CompletionRequest, flight: InFlight, t0: number, debounceMs: number, prepared?: Promise<PrepareResult>): Promise<CompletionOutcome> {
     const { cursor } = req;
     const signal = flight.controller.signal;
     const { logger } = this.deps;
-    const ready = await this.prepare(req, signal);
+    const ready = await (prepared ?? this.prepare(req, signal));
     if ('failed' in ready) return { reason: ready.failed, ...(ready.error ? { error: ready.error } : {}), timings: { total: this.now() - t0 } };
     const { session, shape, route, snippets, prompt } = ready;
     if (signal.aborted) return { reason: 'cancelled', route, shape, timings: { total: this.now() - t0 } };
