@@ -6,7 +6,7 @@ import { TokenEstimator } from '../core/model/tokens';
 import { IndexContextProvider } from '../core/index/contextProvider';
 import { EditorContextProvider } from '../core/index/editorContext';
 import { overlayIndex } from '../core/index/overlay';
-import { packForRanges, type PackedItem, type PackRange, type PackSources } from '../core/index/packer';
+import { packForRanges, type PackedItem, type PackedKind, type PackRange, type PackSources } from '../core/index/packer';
 import type { IndexedFile, RepoIndex } from '../core/index/repoIndex';
 import { SimilarWindows } from '../core/index/similar';
 import { snippetOf } from '../core/index/snippets';
@@ -45,6 +45,8 @@ export interface PackOptions {
    * here is not judged again (a review's collection judged every staged file a moment before).
    */
   readonly judged?: ReadonlyMap<string, PathVerdict>;
+  /** The kinds of items wanted (default all): a caller that reads only some is spared the others' cost. */
+  readonly kinds?: readonly PackedKind[];
 }
 
 export interface PackResult {
@@ -84,7 +86,7 @@ export function openWorkspace(opts: WorkspaceOptions): Workspace {
   const sources: PackSources = { estimate, snippet: (d) => service.snippet(d), lines: (p, from, to) => service.lines(p, from, to) };
 
   const pack = async (ranges: readonly PackRange[], budgetTokens: number, packOpts: PackOptions = {}): Promise<PackResult> => {
-    if (!packOpts.texts?.size) return { ...packForRanges(service.index, ranges, budgetTokens, sources), refused: [] };
+    if (!packOpts.texts?.size) return { ...packForRanges(service.index, ranges, budgetTokens, sources, packOpts), refused: [] };
     const files = new Map<string, IndexedFile | undefined>();
     const texts = new Map<string, TextLines>();
     const refused: Array<{ path: string; message: string }> = [];
@@ -109,7 +111,7 @@ export function openWorkspace(opts: WorkspaceOptions): Workspace {
         return files.has(path) ? undefined : service.lines(path, from, to);
       },
     };
-    return { ...packForRanges(overlayIndex(service.index, files), ranges, budgetTokens, staged), refused };
+    return { ...packForRanges(overlayIndex(service.index, files), ranges, budgetTokens, staged, packOpts), refused };
   };
 
   return {

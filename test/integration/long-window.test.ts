@@ -58,6 +58,31 @@ describe('long-window pack (review / test generation)', () => {
     assert.ok(!items.some((i) => i.text.includes('never-in-a-prompt')), 'no secret');
   });
 
+  it('asked for some kinds only, packs those and ranks nothing when no outline is wanted', () => {
+    let ranked = 0;
+    const index = new Proxy(service.index, {
+      get: (target, key) => (key === 'rank' ? (focus: readonly string[]) => { ranked++; return target.rank(focus); } : Reflect.get(target, key, target)),
+    });
+    const all = packForRanges(index, [{ path: 'src/cart.ts', startLine: 4, endLine: 5 }], 4000, sources());
+    assert.equal(ranked, 1);
+    const some = packForRanges(index, [{ path: 'src/cart.ts', startLine: 4, endLine: 5 }], 4000, sources(), { kinds: ['enclosing', 'used'] });
+    assert.equal(ranked, 1, 'no ranking for a pack without an outline');
+    assert.deepEqual(some.items, all.items.filter((i) => i.kind === 'enclosing' || i.kind === 'used'), 'the same enclosing and used items, in the same order');
+    const used = packForRanges(index, [{ path: 'src/cart.ts', startLine: 4, endLine: 5 }], 4000, sources(), { kinds: ['used'] });
+    assert.deepEqual(used.items.map((i) => i.kind), some.items.filter((i) => i.kind === 'used').map((i) => i.kind));
+    assert.equal(used.tokens, used.items.reduce((n, i) => n + i.tokens, 0));
+  });
+
+  it('ranks follow the index: the file graph is rebuilt when a file changes', async () => {
+    const before = service.index.rank(['src/checkout.ts']);
+    assert.equal(service.index.rank(['src/checkout.ts']), before, 'cached while nothing changes');
+    writeFileSync(join(root, 'src/unrelated.ts'), 'import { total } from "./cart";\nexport const VERSION = "1.0.0";\nexport function banner(): string {\n  return `v${VERSION} ${total([])}`;\n}\n');
+    await service.updateFile('src/unrelated.ts');
+    const after = service.index.rank(['src/unrelated.ts']);
+    const top = [...after].filter(([p]) => p !== 'src/unrelated.ts').sort((a, b) => b[1] - a[1])[0][0];
+    assert.equal(top, 'src/cart.ts', 'the new link from unrelated.ts to cart.ts ranks cart.ts first from there');
+  });
+
   it('a tight budget keeps the highest priorities', () => {
     const { items, tokens } = packForRanges(service.index, [{ path: 'src/cart.ts', startLine: 4, endLine: 5 }], 120, sources());
     assert.ok(tokens <= 120);

@@ -36,7 +36,13 @@ const MAX_CALLERS_PER_SYMBOL = 8;
 const OUTLINE_SYMBOLS = 400;
 const ITEM_OVERHEAD_TOKENS = 12;
 
-export function packForRanges(index: PackIndex, ranges: readonly PackRange[], budgetTokens: number, src: PackSources): { items: PackedItem[]; tokens: number } {
+/** What to pack; `kinds` leaves out the rest (a review uses only the definitions its hunks use, so it asks for no callers or outline). */
+export interface PackRequestOptions {
+  readonly kinds?: readonly PackedKind[];
+}
+
+export function packForRanges(index: PackIndex, ranges: readonly PackRange[], budgetTokens: number, src: PackSources, opts: PackRequestOptions = {}): { items: PackedItem[]; tokens: number } {
+  const wanted = new Set<PackedKind>(opts.kinds ?? ['enclosing', 'used', 'caller', 'outline']);
   const items: PackedItem[] = [];
   const taken = new Set<string>();
   let used = 0;
@@ -66,11 +72,12 @@ export function packForRanges(index: PackIndex, ranges: readonly PackRange[], bu
   }
 
   // 2. Definitions from other files of the names the enclosing code uses, most used first.
+  if (!wanted.has('used') && !wanted.has('caller') && !wanted.has('outline')) return finish();
   const counts = new Map<string, number>();
   for (const it of items) for (const m of it.text.matchAll(IDENT)) counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
   const rangePaths = new Set(ranges.map((r) => r.path));
   const names = [...counts].filter(([n]) => n.length > 1).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  for (const [name] of names) {
+  for (const [name] of wanted.has('used') ? names : []) {
     for (const d of index.definitionsNamed(name).filter((x) => !rangePaths.has(x.path)).slice(0, 3)) {
       const s = src.snippet(d);
       if (s) add('used', s.path, s.textStartLine, s.textEndLine, s.text, s.name);
@@ -78,7 +85,7 @@ export function packForRanges(index: PackIndex, ranges: readonly PackRange[], bu
   }
 
   // 3. Callers: the definitions, in other files, that use the enclosing symbols.
-  for (const def of enclosing) {
+  for (const def of wanted.has('caller') ? enclosing : []) {
     let n = 0;
     for (const path of [...index.filesUsing(def.name)].sort()) {
       if (path === def.path) continue;
@@ -99,6 +106,7 @@ export function packForRanges(index: PackIndex, ranges: readonly PackRange[], bu
   }
 
   // 4. Outline: signatures of the highest-ranked files' top-level symbols.
+  if (!wanted.has('outline')) return finish();
   const ranks = index.rank([...rangePaths]);
   const files = [...ranks].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   let listed = 0;
@@ -117,5 +125,11 @@ export function packForRanges(index: PackIndex, ranges: readonly PackRange[], bu
       listed++;
     }
   }
-  return { items, tokens: used };
+  return finish();
+
+  function finish(): { items: PackedItem[]; tokens: number } {
+    if (wanted.has('enclosing')) return { items, tokens: used };
+    const kept = items.filter((it) => it.kind !== 'enclosing');
+    return { items: kept, tokens: kept.reduce((n, it) => n + it.tokens, 0) };
+  }
 }

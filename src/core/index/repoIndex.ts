@@ -32,6 +32,14 @@ const DAMPING = 0.85;
 const ITERATIONS = 24;
 const RANK_CACHE = 16;
 
+/** Files as numbers and, per file, its weighted links to the files defining the names it uses. */
+interface RankGraph {
+  readonly version: number;
+  readonly paths: readonly string[];
+  readonly idx: ReadonlyMap<string, number>;
+  readonly out: ReadonlyArray<ReadonlyArray<readonly [number, number]>>;
+}
+
 export class RepoIndex {
   private readonly files = new Map<string, IndexedFile>();
   private readonly byName = new Map<string, LocatedDefinition[]>();
@@ -44,6 +52,7 @@ export class RepoIndex {
   /** Recent changes as (revision, path), to tell which files changed since a given revision. */
   private readonly changes: Array<[number, string]> = [];
   private rankCacheVersion = -1;
+  private graph: RankGraph | undefined;
 
   private batchDepth = 0;
   private batchesEnded = 0;
@@ -162,11 +171,15 @@ export class RepoIndex {
     return ranks;
   }
 
-  private pagerank(focus: readonly string[]): ReadonlyMap<string, number> {
+  /**
+   * The file graph the ranks walk: it depends on the index only, not on the focus, so it is built
+   * once per revision (a review packs each of hundreds of files with its own focus).
+   */
+  private rankGraph(): RankGraph {
+    if (this.graph?.version === this.version) return this.graph;
     const paths = [...this.files.keys()];
     const idx = new Map(paths.map((p, i) => [p, i]));
     const n = paths.length;
-    if (n === 0) return new Map();
     // Edges: from user to definer, weighted.
     const out: Array<Array<[number, number]>> = paths.map(() => []);
     for (let i = 0; i < n; i++) {
@@ -191,6 +204,14 @@ export class RepoIndex {
       const total = [...weights.values()].reduce((a, b) => a + b, 0);
       for (const [j, w] of weights) out[i].push([j, w / total]);
     }
+    this.graph = { version: this.version, paths, idx, out };
+    return this.graph;
+  }
+
+  private pagerank(focus: readonly string[]): ReadonlyMap<string, number> {
+    const { paths, idx, out } = this.rankGraph();
+    const n = paths.length;
+    if (n === 0) return new Map();
     const restart = new Float64Array(n);
     const focusIdx = focus.map((p) => idx.get(p)).filter((i): i is number => i !== undefined);
     if (focusIdx.length > 0) for (const i of focusIdx) restart[i] = 1 / focusIdx.length;

@@ -125,6 +125,8 @@ const MAX_ENCLOSING_LINES = 200;
 const MAX_DEFINITIONS_PER_HUNK = 6;
 /** Share of a request's prompt budget the pack of one file's used definitions may take. */
 const PACK_SHARE = 0.25;
+/** Files prepared at once. */
+const PREPARE_LANES = 8;
 
 export async function reviewChanges(opts: ReviewOptions): Promise<ReviewResult> {
   const { redactor, signal } = opts;
@@ -149,20 +151,28 @@ export async function reviewChanges(opts: ReviewOptions): Promise<ReviewResult> 
   const definitionsOf = definitionFinder(opts.workspace);
   // The pack's gate need not judge again what this gate judged (the same object: the same answers).
   const judged = opts.workspace?.gate === opts.gate ? changes.verdicts : undefined;
-  const inputs = new Map<string, ReviewFileInput>();
+  // Several files at once: each waits on the parse workers, the redactor and the disk in turn, and
+  // one at a time left the thread idle half of the time. Inputs keep the collection's order.
+  const prepared: ReviewFileInput[] = new Array(changes.files.length);
   let done = 0;
-  try {
-    for (const file of changes.files) {
+  let next = 0;
+  const deps: PrepareDeps = { redactor, definitionsOf, workspace: opts.workspace, judged, packBudget: Math.floor(promptTokens * PACK_SHARE), logger };
+  const lane = async () => {
+    while (next < changes.files.length) {
       signal?.throwIfAborted();
-      opts.onProgress?.({ stage: 'context', done: done++, total: changes.files.length });
-      const text = changes.texts.get(file.path) ?? '';
-      inputs.set(file.path, await prepareFile(file, text, {
-        redactor, definitionsOf, workspace: opts.workspace, judged, packBudget: Math.floor(promptTokens * PACK_SHARE), logger,
-      }));
+      const i = next++;
+      const file = changes.files[i];
+      prepared[i] = await prepareFile(file, changes.texts.get(file.path) ?? '', deps);
+      opts.onProgress?.({ stage: 'context', done: ++done, total: changes.files.length });
     }
+  };
+  try {
+    opts.onProgress?.({ stage: 'context', done: 0, total: changes.files.length });
+    await Promise.all(Array.from({ length: Math.min(PREPARE_LANES, changes.files.length) }, lane));
   } finally {
     definitionsOf.dispose();
   }
+  const inputs = new Map<string, ReviewFileInput>(changes.files.map((f, i) => [f.path, prepared[i]]));
 
   // The plan: requests that fit the window, and what does not fit.
   const estimate = (t: string) => session.budget.estimate(t);
@@ -285,7 +295,7 @@ async function prepareFile(file: StagedFile, text: string, deps: PrepareDeps): P
   if (deps.workspace && ranges.some((r) => r !== undefined)) {
     const packRanges = ranges.flatMap((r) => (r ? [{ path: file.path, startLine: r.from, endLine: r.to }] : []));
     try {
-      const packed = await deps.workspace.pack(packRanges, deps.packBudget, { texts: new Map([[file.path, redactedText]]), judged: deps.judged });
+      const packed = await deps.workspace.pack(packRanges, deps.packBudget, { texts: new Map([[file.path, redactedText]]), judged: deps.judged, kinds: ['enclosing', 'used'] });
       const used = packed.items.filter((it) => it.kind === 'used' && it.symbol !== undefined);
       for (let i = 0; i < hunks.length; i++) {
         const r = ranges[i];
