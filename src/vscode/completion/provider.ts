@@ -101,7 +101,7 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
           document: document.uri.toString(), cursor, prefixFirstLine, trigger: manual ? 'manual' : 'automatic', signal: controller.signal, typedAt,
           early: this.runtime.config.features.completion.earlyGhostText,
         });
-        this.logger.trace(`completion ${document.uri.path.split('/').pop()}:${position.line + 1}:${position.character + 1} ${outcome.source ?? '-'}${outcome.partial ? '(early)' : ''} ${outcome.text ? `${outcome.text.length} chars` : `none (${outcome.reason})`}${outcome.stopReason ? ` stop=${outcome.stopReason}` : ''} ${Math.round(outcome.timings?.total ?? 0)}ms`);
+        this.logger.trace(`completion ${document.uri.path.split('/').pop()}:${position.line + 1}:${position.character + 1} ${outcome.source ?? '-'}${outcome.partial ? '(early)' : ''} ${outcome.text ? `${outcome.text.length} chars` : `none (${outcome.reason})`}${outcome.stopReason ? ` stop=${outcome.stopReason}` : ''} ${Math.round(outcome.timings?.total ?? 0)}ms${token.isCancellationRequested && outcome.text ? ' (not shown: the editor had cancelled the call)' : ''}`);
         if (token.isCancellationRequested || !outcome.text) return undefined;
         if (outcome.partial) this.askAgainWhenWhole(document, position, outcome);
         // Over the closers it writes again (`a, b);` over `)`), so that Tab leaves the line it shows.
