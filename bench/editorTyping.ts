@@ -71,8 +71,9 @@ async function typeInEditor(opts: { seed?: number; target?: TypingTarget }): Pro
     editor = await withTraceLogging(EXTENSION_ID, () => startEditor({
       vsix,
       name: 'bench-editor',
-      // Default editor settings: only where the model server is.
-      settings: { 'hearth.serverUrl': url },
+      // Default editor settings: only where the model server is (HEARTH_BENCH_EARLY=1 also turns on
+      // hearth.completion.earlyGhostText, to compare).
+      settings: { 'hearth.serverUrl': url, ...(process.env.HEARTH_BENCH_EARLY === '1' ? { 'hearth.completion.earlyGhostText': true } : {}) },
       prepareWorkspace: (workspace) => {
         copyRepo(repoDir, workspace);
         writeFileSync(join(workspace, target.path), script.documentBefore());
