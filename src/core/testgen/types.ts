@@ -140,4 +140,10 @@ export interface TestGenReport {
   readonly coverageNote?: string;
   /** Model requests made (generation + repairs). */
   readonly requests: number;
+  /** Set when the tests could not be run (an untrusted workspace): why, for the user. */
+  readonly executionRefused?: string;
+  /** Tests generated (and parsed) but never run, when execution was refused: not kept, not dropped. */
+  readonly unverified?: readonly GeneratedTest[];
+  /** Context left out of the prompt to fit the window ("3 of 9 definitions"), for the log. */
+  readonly omitted?: readonly string[];
 }
