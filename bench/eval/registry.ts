@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NO_CONTEXT, type ContextProvider } from '../../src/core/completion/types';
 import { createOpenTabsProvider } from './openTabs';
+import { createRepoMapProvider } from './providers/repoMap';
 
 export interface ProviderEntry {
   /** Short, unique, used by `--provider`. */
@@ -29,6 +30,12 @@ export interface ProviderEntry {
   readonly description?: string;
   create(packageRoot: string, files: readonly string[]): Promise<ContextProvider>;
 }
+
+/** The baseline every figure of Hearth's providers is a ratio against. */
+export const REPO_MAP = 'repo-map';
+
+/** Hearth's own providers (bench/eval/providers/index.ts): their figures are shown as ratios against REPO_MAP. */
+export const HEARTH_PROVIDERS: ReadonlySet<string> = new Set(['index', 'editor']);
 
 export const PROVIDERS: ProviderEntry[] = [
   {
@@ -40,6 +47,11 @@ export const PROVIDERS: ProviderEntry[] = [
     name: 'open-tabs',
     description: 'Jaccard-ranked 60-line windows (stride 10) of the 20 nearest same-language files',
     create: (packageRoot, files) => createOpenTabsProvider(packageRoot, files),
+  },
+  {
+    name: REPO_MAP,
+    description: 'repo map (Aider\'s published idea, our implementation): tags → file graph → PageRank toward the cursor\'s file → ranked signatures fill the budget',
+    create: (packageRoot, files) => createRepoMapProvider(packageRoot, files),
   },
 ];
 
