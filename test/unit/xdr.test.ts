@@ -204,7 +204,7 @@ describe('ground truth: TypeScript resolves cross-file definitions', () => {
 describe('dev set cursor', () => {
   it('removes the line from the first cross-file identifier on and slices like the editor', () => {
     const text = 'import { inc } from "./a";\nconst x = 1;\nconst y = inc(x) + 2;\nconsole.log(y);\n';
-    const point: DevPoint = { id: 't', pkg: 'p', path: 'src/b.ts', languageId: 'typescript', line: 2, column: 10, target: 'inc(x) + 2;', defs: [] };
+    const point: DevPoint = { id: 't', pkg: 'p', language: 'typescript', path: 'src/b.ts', languageId: 'typescript', line: 2, column: 10, target: 'inc(x) + 2;', defs: [] };
     const c = cursorForPoint(point, text);
     assert.equal(c.prefix, 'import { inc } from "./a";\nconst x = 1;\nconst y = ');
     assert.equal(c.suffix, '\nconsole.log(y);\n');
@@ -225,7 +225,7 @@ describe('open-tabs baseline', () => {
 
   it('ranks windows by Jaccard, keeps to the language, and stays within the budget', async () => {
     const p = new OpenTabsProvider(files);
-    const cursor = cursorForPoint({ id: 't', pkg: 'p', path: 'src/main.ts', languageId: 'typescript', line: 1, column: 10, target: 'clamp(value, lo, hi);', defs: [] },
+    const cursor = cursorForPoint({ id: 't', pkg: 'p', language: 'typescript', path: 'src/main.ts', languageId: 'typescript', line: 1, column: 10, target: 'clamp(value, lo, hi);', defs: [] },
       'import { clamp } from "./util/math";\nconst v = clamp(value, lo, hi);\n');
     const got = await p.contextFor(cursor, 1000);
     assert.equal(got[0]?.path, 'src/util/math.ts');
