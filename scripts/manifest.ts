@@ -24,6 +24,8 @@ const TITLES: Record<keyof typeof COMMANDS, string> = {
   dismissFinding: 'Dismiss Finding',
   showSkipped: 'Show What the Review Skipped',
   clearFindings: 'Clear Review Findings',
+  generateTests: 'Generate Tests',
+  generateTestsForFile: 'Generate Tests for This File',
 };
 
 /** Commands shown as buttons (a comment thread's title bar) carry an icon. */
@@ -37,6 +39,7 @@ const ICONS: Partial<Record<keyof typeof COMMANDS, string>> = {
 /** The Source Control view's staged group (git's `index` resource group). */
 const STAGED_GROUP = 'scmProvider == git && scmResourceGroup == index';
 const REVIEW_THREAD = `commentController == ${REVIEW_CONTROLLER_ID}`;
+const TESTABLE_FILE = 'resourceScheme == file && resourceExtname =~ /^\\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|py|go)$/';
 
 export function contributes(): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
@@ -65,6 +68,13 @@ export function contributes(): Record<string, unknown> {
         // These act on the comment thread they are clicked on.
         { command: COMMANDS.applyFix, when: 'false' },
         { command: COMMANDS.dismissFinding, when: 'false' },
+      ],
+      // Test generation for the languages whose runners Hearth drives (src/node/testgen/detect.ts).
+      'editor/context': [
+        { command: COMMANDS.generateTests, when: TESTABLE_FILE, group: 'hearth@1' },
+      ],
+      'explorer/context': [
+        { command: COMMANDS.generateTestsForFile, when: TESTABLE_FILE, group: 'hearth@1' },
       ],
       'scm/resourceGroup/context': [
         { command: COMMANDS.reviewStaged, when: STAGED_GROUP, group: 'hearth@1' },

@@ -48,10 +48,15 @@ export interface ReviewFeatureConfig extends FeatureConfig {
   readonly think: boolean;
 }
 
+export interface TestsFeatureConfig extends FeatureConfig {
+  /** Longest run of the test runner on generated tests (`hearth.tests.runTimeoutSeconds`). */
+  readonly runTimeoutSeconds: number;
+}
+
 export interface FeatureConfigs {
   readonly completion: CompletionFeatureConfig;
   readonly review: ReviewFeatureConfig;
-  readonly tests: FeatureConfig;
+  readonly tests: TestsFeatureConfig;
 }
 
 interface SettingSpec<T> {
@@ -90,6 +95,11 @@ export const SETTINGS = {
   testsModel: {
     key: 'hearth.tests.model', type: 'string', default: '',
     markdownDescription: 'Model for generating tests. Empty: `#hearth.model#`.',
+  },
+  testsRunTimeoutSeconds: {
+    key: 'hearth.tests.runTimeoutSeconds', type: 'integer', default: 60,
+    markdownDescription: 'Longest run of the project\'s test runner on generated tests (each run); the runner and every process it started are killed when it is over.',
+    minimum: 5, maximum: 1800,
   },
   contextSize: {
     key: 'hearth.contextSize', type: ['string', 'integer'], default: 'auto' as ContextSizeSetting,
@@ -272,7 +282,7 @@ export function readConfig(
         earlyGhostText: bool(SETTINGS.completionEarlyGhostText),
       },
       review: { ...feature('review'), think: bool(SETTINGS.reviewThink) },
-      tests: feature('tests'),
+      tests: { ...feature('tests'), runTimeoutSeconds: int(SETTINGS.testsRunTimeoutSeconds) },
     },
   };
   return invalidServer ? { config, warnings, invalidServer } : { config, warnings };

@@ -20,6 +20,8 @@ export const COMMANDS = {
   dismissFinding: 'hearth.review.dismiss',
   showSkipped: 'hearth.review.showSkipped',
   clearFindings: 'hearth.review.clear',
+  generateTests: 'hearth.generateTests',
+  generateTestsForFile: 'hearth.generateTestsForFile',
 } as const;
 
 /** The review's one comment controller, and its threads' context values (for the thread menus). */
@@ -50,6 +52,7 @@ export const RESTRICTED_SETTINGS: readonly string[] = [
   SETTINGS.reviewModel.key,
   SETTINGS.reviewThink.key,
   SETTINGS.testsModel.key,
+  SETTINGS.testsRunTimeoutSeconds.key,
   SETTINGS.contextSize.key,
   SETTINGS.keepAlive.key,
   SETTINGS.parallelRequests.key,

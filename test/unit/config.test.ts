@@ -208,7 +208,14 @@ describe('the configuration: one entry per feature', () => {
       languages: { '*': true, plaintext: false, markdown: false, scminput: false, go: false }, contextTokens: 512, warmup: false, earlyGhostText: false,
     });
     assert.deepEqual(config.features.review, { model: 'gemma4:26b', modelSetting: 'hearth.model', enabled: true, think: true });
-    assert.deepEqual(config.features.tests, { model: 'gemma4:26b', modelSetting: 'hearth.model', enabled: true });
+    assert.deepEqual(config.features.tests, { model: 'gemma4:26b', modelSetting: 'hearth.model', enabled: true, runTimeoutSeconds: 60 });
+  });
+
+  it('hearth.tests.runTimeoutSeconds: 60 by default, within 5..1800', () => {
+    assert.equal(readConfig(source({ 'hearth.tests.runTimeoutSeconds': 120 })).config.features.tests.runTimeoutSeconds, 120);
+    const wrong = readConfig(source({ 'hearth.tests.runTimeoutSeconds': 1 }));
+    assert.equal(wrong.config.features.tests.runTimeoutSeconds, 60);
+    assert.deepEqual(wrong.warnings.map((w) => w.key), ['hearth.tests.runTimeoutSeconds']);
   });
 
   it('hearth.review.think is on by default and can be turned off', () => {
