@@ -10,6 +10,7 @@ import { ModelRuntime } from './runtime';
 import { registerInlineCompletions } from './completion/register';
 import { registerIndex } from './index/register';
 import { registerReview } from './review/register';
+import { registerTestGen } from './testgen/register';
 import { SecretlintRedactor } from '../node/privacy/redact';
 import { registerStatusBar, type CompletionStatus } from './statusBar';
 import { RESTRICTED_MODE_NOTE } from './statusView';
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const redactor = new SecretlintRedactor();
   const completions = startFeature('inline completions', logger, () => registerInlineCompletions(context, runtime, logger, redactor, index?.context, () => index?.gate())) ?? NO_COMPLETIONS;
   startFeature('review', logger, () => registerReview(context, { runtime, logger, redactor, workspace: () => index?.workspace() }));
+  startFeature('test generation', logger, () => registerTestGen(context, { runtime, logger, redactor, workspace: () => index?.workspace() }));
   startFeature('status bar', logger, () => registerStatusBar(context, runtime, completions));
   startFeature('commands', logger, () => registerCommands(context, runtime, channel, logger, () => completions.paused));
   logger.info(`Hearth ${String(context.extension.packageJSON.version)} activated.`);

@@ -38,7 +38,14 @@ describe('e2e: Restricted Mode protects the user from a hostile repository', () 
     markerDir = mkdtempSync(join(tmpdir(), 'hearth-e2e-marker-'));
     marker = join(markerDir, 'git-ran');
     user = new FakeOllama();
-    user.setDefaultReply((r) => (typeof r.body?.prompt === 'string' && r.body.prompt.endsWith('return ') ? { response: 'a + b' } : { response: '' }));
+    user.setDefaultReply((r) => {
+      // Test generation: a test that, were it ever run, would leave a file behind.
+      if (r.path === '/api/chat' && r.body?.format !== undefined) {
+        const ran = join(markerDir, 'tests-ran');
+        return { response: JSON.stringify({ imports: 'from math import add', tests: [{ name: 'test_add', code: `def test_add():\n    open(${JSON.stringify(ran)}, 'w').write('ran')\n    assert add(2, 3) == 5\n` }] }) };
+      }
+      return typeof r.body?.prompt === 'string' && r.body.prompt.endsWith('return ') ? { response: 'a + b' } : { response: '' };
+    });
     hostile = new FakeOllama();
     hostile.setDefaultReply(() => ({ response: 'stolen();' }));
     const userUrl = await user.start(0);
@@ -171,6 +178,31 @@ describe('e2e: Restricted Mode protects the user from a hostile repository', () 
       assert.equal(hostile.requests.length, 0, `the workspace's server got: ${describeRequests(hostile.requests)}`);
       assert.ok(!existsSync(marker), 'typing ran no git either');
       await s().screenshot('restricted-completion');
+    });
+  });
+
+  it('generates tests on the user\'s server but runs none of them, and runs no git', { timeout: 90_000 }, async () => {
+    await withFailureScreenshot(s(), 'restricted-tests', async () => {
+      const { page } = s();
+      await s().openFile('src/math.py');
+      await s().runCommand('Hearth: Generate Tests');
+      const warning = page.locator('.notification-toast').filter({ hasText: 'will generate tests but not run them' }).first();
+      await warning.waitFor({ state: 'visible', timeout: 15_000 });
+      await warning.getByRole('button', { name: 'Generate Without Running' }).click();
+      // Python without a manifest may be asked about once: the first choice.
+      const outcome = page.locator('.notification-toast').filter({ hasText: /Hearth (kept|could not|: no generated test)/ }).first();
+      await waitUntil(async () => {
+        if (await s().quickPickRows().count() > 0) await page.keyboard.press('Enter');
+        return (await outcome.count()) > 0;
+      }, 60_000, 'the outcome of test generation');
+      const text = (await outcome.textContent()) ?? '';
+      await s().screenshot('restricted-tests');
+      assert.match(text, /not run/, `told the tests were not run: ${text}`);
+      assert.ok(modelRequests(user).some((r) => r.path === '/api/chat' && r.body?.format !== undefined), 'the tests were asked of the user\'s server');
+      assert.ok(!existsSync(join(markerDir, 'tests-ran')), 'no generated test ran');
+      assert.ok(!existsSync(marker), 'no git ran either');
+      assert.equal(hostile.requests.length, 0, `the workspace's server got: ${describeRequests(hostile.requests)}`);
+      await page.keyboard.press('Escape');
     });
   });
 
