@@ -81,7 +81,16 @@ function helperBinary(repoRoot: string): string {
   return bin;
 }
 
-interface HelperOutput { readonly go: string; readonly packages: number; readonly errors: number; readonly lines: readonly CandidateLine[] }
+export interface GoTruth { readonly go: string; readonly packages: number; readonly errors: number; readonly lines: readonly CandidateLine[] }
+
+/**
+ * go/types' cross-file uses under a directory (lines 0-based, columns in BYTES). `dir` as GOROOT
+ * spells it for standard library packages: go/build applies GOROOT's vendor rules only to that spelling.
+ */
+export function goTruth(repoRoot: string, dir: string): GoTruth {
+  const raw = execFileSync(helperBinary(repoRoot), [dir], { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, CGO_ENABLED: '0' } });
+  return JSON.parse(raw) as GoTruth;
+}
 
 /** A byte column of a line as UTF-16 units. */
 export function utf16Column(lineText: string, byteColumn: number): number {
@@ -96,16 +105,13 @@ export const GO_PART: PartBuilder = {
   },
   build(repoRoot, key, log): DevSetPart {
     const t0 = performance.now();
-    const bin = helperBinary(repoRoot);
     const { goroot, version } = goToolchain();
     const packages: DevPackage[] = [];
     const perPackage: DevPoint[][] = [];
     for (const spec of goPackageSpecs()) {
       const t = performance.now();
       const files = goFiles(spec.dir);
-      // The GOROOT spelling of the path, not the real one: go/build applies GOROOT's vendor rules only to it.
-      const raw = execFileSync(bin, [join(goroot, 'src', spec.name)], { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, CGO_ENABLED: '0' } });
-      const out = JSON.parse(raw) as HelperOutput;
+      const out = goTruth(repoRoot, join(goroot, 'src', spec.name));
       const texts = new Map<string, string[]>();
       const linesOf = (p: string) => {
         let l = texts.get(p);

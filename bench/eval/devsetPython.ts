@@ -98,7 +98,22 @@ function debVersion(deb: string): string {
   }
 }
 
-interface HelperOutput { readonly jedi: string; readonly tried: number; readonly lines: readonly CandidateLine[] }
+export interface JediRequest {
+  readonly root: string;
+  readonly files: readonly string[];
+  /** [path, 0-based line] in the order to try them. */
+  readonly candidates: ReadonlyArray<readonly [string, number]>;
+  readonly perPackage: number;
+  readonly perFile: number;
+}
+
+export interface JediTruth { readonly jedi: string; readonly tried: number; readonly lines: readonly CandidateLine[] }
+
+/** jedi's cross-file uses on the candidate lines, until it has `perPackage` (columns in CODE POINTS). */
+export function jediTruth(request: JediRequest): JediTruth {
+  const raw = execFileSync(pythonCommand(), [HELPER], { input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['pipe', 'pipe', 'inherit'] });
+  return JSON.parse(raw) as JediTruth;
+}
 
 export const PYTHON_PART: PartBuilder = {
   language: 'python',
@@ -115,9 +130,8 @@ export const PYTHON_PART: PartBuilder = {
       const files = pythonFiles(spec.dir);
       const texts = new Map(files.map((f) => [f, readFileSync(join(spec.dir, f), 'utf8')]));
       const candidates = hashOrder(spec.name, files.flatMap((f) => pythonCandidateLines(f, texts.get(f)!, PYTHON_SAMPLING.maxLineLength)));
-      const request = { root: spec.dir, files, candidates: candidates.map((c) => [c.path, c.line]), perPackage: PYTHON_SAMPLING.perPackage, perFile: perFileCap(PYTHON_SAMPLING, files.length) };
-      const raw = execFileSync(pythonCommand(), [HELPER], { input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['pipe', 'pipe', 'inherit'] });
-      const out = JSON.parse(raw) as HelperOutput;
+      const request: JediRequest = { root: spec.dir, files, candidates: candidates.map((c) => [c.path, c.line] as const), perPackage: PYTHON_SAMPLING.perPackage, perFile: perFileCap(PYTHON_SAMPLING, files.length) };
+      const out = jediTruth(request);
       const points = out.lines.map((u) => {
         const text = texts.get(u.path)!.split('\n')[u.line];
         return toPoint(spec.name, 'python', { ...u, column: codePointColumnToUtf16(text, u.column) }, text);

@@ -15,7 +15,8 @@ Resolution of one name used on a line (not a definition, not inside an import st
   only definitions of the same name are kept (a function or class, not the type of a value).
   A name with a definition in the current file is visible there and is skipped; whole modules
   (`from . import utils`) are not a definition, their members are. Kept: definitions in other files
-  of the package. `via` is "member" for an attribute (`x.attr`) whose definition lies inside a class,
+  of the package, as ONE definition with every site jedi gives (`self.n = 0` and `self.n += 1`),
+  any of which counts, as the TypeScript part does with overloads. `via` is "member" for an attribute (`x.attr`) whose definition lies inside a class,
   else "name" (a top-level definition, named directly or through its module: `utils.helper`).
 """
 import json
@@ -68,18 +69,19 @@ def main():
         column = None
         defs = {}
         for n in sorted(names, key=lambda x: x.column):
-            sites = resolve(n, here, root)
-            if not sites:
+            found = resolve(n, here, root)
+            if not found:
                 continue
             column = n.column if column is None else min(column, n.column)
-            for site, name, member in sites:
-                key = "%s:%d:%d" % (site["path"], site["startLine"], site["nameLine"])
-                via = "member" if member and is_attribute(n) else "name"
-                if key in defs:
-                    if via == "name":
-                        defs[key]["via"] = "name"
-                else:
-                    defs[key] = {"name": name, "via": via, "sites": [site]}
+            sites = [site for site, _, _ in found]
+            # One definition per name used, with every site jedi gives (any of them counts).
+            key = "|".join("%s:%d:%d" % (s["path"], s["startLine"], s["nameLine"]) for s in sites)
+            via = "member" if any(member for _, _, member in found) and is_attribute(n) else "name"
+            if key in defs:
+                if via == "name":
+                    defs[key]["via"] = "name"
+            else:
+                defs[key] = {"name": found[0][1], "via": via, "sites": sites}
         if defs:
             taken[path] = taken.get(path, 0) + 1
             out.append({"path": path, "line": line, "column": column, "defs": list(defs.values())})
