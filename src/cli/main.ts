@@ -31,6 +31,7 @@ import { stripControls } from '../core/text/sanitize';
 import { isInside, workTreeOf } from '../node/fs/paths';
 import { DEFAULT_FAIL_ON, FAIL_ON, REVIEW_FORMATS, reviewCommand, type ReviewFormat } from './review';
 import type { FailOn } from '../core/review/report';
+import { testsCommand } from './tests';
 
 const TIMEOUT = SETTINGS.requestTimeoutSeconds;
 
@@ -54,6 +55,16 @@ Commands:
                             above it; 2 the review could not be completed (reason on stderr).
                             --install-hook writes a git pre-commit hook running
                             \`hearth review --staged --fail-on high\` (--force replaces a hook not Hearth's)
+  tests FILE[:LINE]         Generate tests for the function, method or class at LINE (1-based), or
+                            the whole FILE, on the tests model; run them with the project's own
+                            runner (Vitest, Jest, Mocha, node:test, pytest, unittest, go test) in a
+                            scratch file, repair failures twice, re-run 3 times to drop flaky ones,
+                            and report what was kept and what was dropped, with the reason.
+                            --write writes the kept tests into the test file; --json prints
+                            {framework, testFile, kept:[...], dropped:[...]}. Exit codes: 0 the tests
+                            were generated and checked (even if none was kept); 2 they could not be
+                            (no framework found, the server unreachable, an unreadable answer),
+                            the reason on stderr
 
 Options:
   --host URL          Ollama server (default: $OLLAMA_HOST, else ${SETTINGS.serverUrl.default}).
@@ -103,7 +114,7 @@ export function unexpectedError(e: unknown, env: CliIO['env']): string {
 }
 
 /** Commands that talk to the model server (the others only read the repository). */
-const SERVER_COMMANDS = new Set(['models', 'doctor', 'complete', 'review']);
+const SERVER_COMMANDS = new Set(['models', 'doctor', 'complete', 'review', 'tests']);
 
 async function run(argv: readonly string[], io: CliIO): Promise<number> {
   let parsed;
@@ -129,6 +140,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
         'fail-on': { type: 'string' },
         'install-hook': { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
+        write: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -142,7 +154,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     io.out(USAGE);
     return 0;
   }
-  const arity: Record<string, number> = { models: 1, doctor: 1, complete: 2, index: 1, context: 2, review: 1 };
+  const arity: Record<string, number> = { models: 1, doctor: 1, complete: 2, index: 1, context: 2, review: 1, tests: 2 };
   if (!command || arity[command] !== positionals.length) {
     io.err(`${command ? `Unknown command: ${positionals.join(' ')}\n\n` : ''}${USAGE}`);
     return 2;
@@ -213,6 +225,11 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       repo: resolve(values.repo ?? '.'), scope: values.uncommitted ? 'uncommitted' : 'staged', format: format as ReviewFormat,
       failOn: failOn as FailOn, installHook: values['install-hook'] ?? false, force: values.force ?? false, context: true,
     }, backend, config, io);
+  }
+  if (command === 'tests') {
+    const at = await testTarget(positionals[1], values.repo, io);
+    if (typeof at === 'number') return at;
+    return testsCommand({ ...at, write: values.write ?? false, json, context: true }, backend, config, io);
   }
   const open = (values.open ?? '').split(',').map((f) => f.trim()).filter((f) => f !== '');
   if (command === 'context' || command === 'complete') {
@@ -330,6 +347,35 @@ async function cursorAt(where: string, repoFlag: string | undefined, command: st
     io.err(e instanceof Error ? e.message : String(e));
     return 2;
   }
+}
+
+/**
+ * FILE[:LINE] for `hearth tests`: the repository that holds FILE (as for complete), FILE relative
+ * to it, and LINE when given. FILE must be a file.
+ */
+async function testTarget(where: string, repoFlag: string | undefined, io: CliIO): Promise<{ root: string; file: string; line?: number } | number> {
+  const m = /^(.*?)(?::(\d+))?$/.exec(where)!;
+  const [, file, line] = m;
+  if (line !== undefined && Number(line) < 1) {
+    io.err(`tests takes FILE or FILE:LINE (1-based), e.g. src/math.ts:12; got ${where}`);
+    return 2;
+  }
+  const abs = resolve(file);
+  try {
+    if (!(await stat(abs)).isFile()) {
+      io.err(`${file} is not a file: tests takes a source file, FILE or FILE:LINE`);
+      return 2;
+    }
+  } catch {
+    io.err(`${file}: no such file`);
+    return 2;
+  }
+  const root = repoFlag !== undefined ? resolve(repoFlag) : await repoOf(abs);
+  if (!isInside(root, abs)) {
+    io.err(`${file} is outside --repo ${repoFlag}: give the repository that holds it, or leave --repo out to use the file's own`);
+    return 2;
+  }
+  return { root, file: relative(root, abs).split(sep).join('/'), ...(line !== undefined ? { line: Number(line) } : {}) };
 }
 
 /**

@@ -313,7 +313,8 @@ function tail(output: string, lines = 12): string {
   return output.replace(/\s+$/, '').split('\n').slice(-lines).join('\n');
 }
 
+/** The head of a runner's message for a reason: stack frames left out (they name the scratch file, gone by then). */
 function firstLines(text: string, lines = 6): string {
-  const all = text.trim().split('\n');
+  const all = text.trim().split('\n').filter((l) => !/^\s+at \S/.test(l) && !/^\s*…$/.test(l));
   return all.length <= lines ? all.join('\n') : `${all.slice(0, lines).join('\n')}\n…`;
 }
