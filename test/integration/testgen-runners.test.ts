@@ -242,6 +242,44 @@ describe('the real runners on their fixtures', () => {
   });
 });
 
+describe('where the runner runs', () => {
+  it('a monorepo package: jest from packages/a (the closest manifest), found by walking up to node_modules', async () => {
+    const root = join(FIXTURES, 'monorepo');
+    const scratchFile = scratchFileFor('packages/a/src/index.js', 'javascript');
+    const o = await createTestRunner().run({
+      framework: { framework: 'jest', language: 'javascript', projectDir: 'packages/a', evidence: 'test' },
+      root, scratchFile, names: ['greets', 'fails'], timeoutMs: 90_000, coverageOf: 'packages/a/src/index.js',
+      content: [
+        "const { greet } = require('./index');",
+        "test('greets', () => { expect(greet('a')).toBe('hello a'); });",
+        "test('fails', () => { expect(greet('a')).toBe('hi a'); });",
+        '',
+      ].join('\n'),
+    });
+    assert.equal(o.results.get('greets')?.status, 'passed', o.output);
+    assert.equal(o.results.get('fails')?.assertion, true);
+    assertCovered(o, 2, 99);
+    assert.equal(existsSync(join(root, scratchFile)), false);
+  });
+
+  it('no node on PATH (an editor started from a desktop launcher): the runtime running Hearth runs the runner', async () => {
+    const env = { ...process.env, PATH: '/nonexistent' };
+    const root = join(FIXTURES, 'node-test');
+    const o = await createTestRunner({ env }).run({
+      framework: { framework: 'node:test', language: 'javascript', projectDir: '.', evidence: 'test' },
+      root, scratchFile: scratchFileFor('src/range.js', 'javascript'), names: ['counts'], timeoutMs: 60_000,
+      content: "import { test } from 'node:test';\nimport assert from 'node:assert';\nimport { range } from './range.js';\ntest('counts', () => { assert.deepStrictEqual(range(2), [0, 1]); });\n",
+    });
+    assert.equal(o.results.get('counts')?.status, 'passed', o.output);
+    const v = await createTestRunner({ env }).run({
+      framework: { framework: 'vitest', language: 'typescript', projectDir: '.', evidence: 'test' },
+      root: join(FIXTURES, 'vitest-ts'), scratchFile: scratchFileFor('src/strings.ts', 'typescript'), names: ['shouts'], timeoutMs: 90_000,
+      content: "import { expect, it } from 'vitest';\nimport { shout } from './strings';\nit('shouts', () => { expect(shout('a')).toBe('A!'); });\n",
+    });
+    assert.equal(v.results.get('shouts')?.status, 'passed', v.output);
+  });
+});
+
 describe('timeouts, cancellation and leftovers', () => {
   const hanging = (pidFile: string) => [
     "import { test } from 'node:test';",

@@ -66,6 +66,8 @@ export const planGo: Planner = async (ctx) => {
   args.push('.');
   return {
     command: 'go', args, cwd: pkgDir, env: ctx.env,
+    // The results are the -json events on stdout: keep them all (a test's output can be long).
+    maxOutput: 64 * 1024 * 1024,
     async collect(run) {
       const { records, nonJson } = goRecords(run.stdout);
       const buildFailed = records.length === 0 && !run.timedOut && !run.aborted;

@@ -4,7 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { istanbulLines, v8Lines } from './coverage';
-import { findNodeBin, findNodePackage } from './locate';
+import { findNodeBin, findNodePackage, nodeLaunch } from './locate';
 import { outputTail, readJson, type Collected, type Planner, type RunContext, type Unavailable } from './plan';
 import { looksLikeAssertion, trimMessage, type CaseRecord } from './results';
 
@@ -80,8 +80,9 @@ export const planVitest: Planner = async (ctx) => {
       coverageUnavailable = 'vitest measures coverage through @vitest/coverage-v8 or @vitest/coverage-istanbul, and neither is installed in this project';
     }
   }
+  const launch = await nodeLaunch(vitest, ctx.env);
   return {
-    command: vitest, args, cwd: ctx.projectDir, env: ctx.env,
+    command: launch.command, args: [...launch.args, ...args], cwd: ctx.projectDir, env: { ...ctx.env, ...launch.env },
     ...(coverageUnavailable ? { coverageUnavailable } : {}),
     async collect(run) {
       const report = (await readJson(() => readFile(out, 'utf8'))) as JestLikeReport | undefined;
@@ -102,8 +103,9 @@ export const planJest: Planner = async (ctx) => {
     args.push('--coverage', '--coverageReporters=json', `--coverageDirectory=${covDir}`, `--collectCoverageFrom=${rel(ctx, ctx.coverageTarget)}`, '--coverageThreshold={}');
   }
   args.push('--runTestsByPath', ctx.scratch);
+  const launch = await nodeLaunch(jest, ctx.env);
   return {
-    command: jest, args, cwd: ctx.projectDir, env: ctx.env,
+    command: launch.command, args: [...launch.args, ...args], cwd: ctx.projectDir, env: { ...ctx.env, ...launch.env },
     async collect(run) {
       const report = (await readJson(() => readFile(out, 'utf8'))) as JestLikeReport | undefined;
       const { records, fileError } = jestLikeRecords(report, ctx.scratch);
@@ -152,10 +154,11 @@ export const planMocha: Planner = async (ctx) => {
   if (typeof mocha !== 'string') return mocha;
   const out = join(ctx.tmp, 'mocha.json');
   const v8 = v8Setup(ctx);
+  const launch = await nodeLaunch(mocha, ctx.env);
   return {
-    command: mocha,
-    args: ['--reporter', 'json', '--reporter-option', `output=${out}`, '--exit', rel(ctx, ctx.scratch)],
-    cwd: ctx.projectDir, env: v8.env,
+    command: launch.command,
+    args: [...launch.args, '--reporter', 'json', '--reporter-option', `output=${out}`, '--exit', rel(ctx, ctx.scratch)],
+    cwd: ctx.projectDir, env: { ...v8.env, ...launch.env },
     async collect(run) {
       const report = (await readJson(() => readFile(out, 'utf8'))) as MochaReport | undefined;
       const records: CaseRecord[] = [];
@@ -258,10 +261,11 @@ export const planNodeTest: Planner = async (ctx) => {
   const pkg = (await readJson(() => readFile(join(ctx.projectDir, 'package.json'), 'utf8'))) as { scripts?: { test?: unknown } } | undefined;
   const script = typeof pkg?.scripts?.test === 'string' ? pkg.scripts.test : '';
   const v8 = v8Setup(ctx);
+  const launch = await nodeLaunch(undefined, ctx.env);
   return {
-    command: 'node',
-    args: [...nodeFlagsFromScript(script), '--test', `--test-reporter=${reporter}`, `--test-reporter-destination=${events}`, rel(ctx, ctx.scratch)],
-    cwd: ctx.projectDir, env: v8.env,
+    command: launch.command,
+    args: [...launch.args, ...nodeFlagsFromScript(script), '--test', `--test-reporter=${reporter}`, `--test-reporter-destination=${events}`, rel(ctx, ctx.scratch)],
+    cwd: ctx.projectDir, env: { ...v8.env, ...launch.env },
     async collect(run) {
       const text = await readFile(events, 'utf8').catch(() => undefined);
       const parsed: NodeTestEvent[] = [];

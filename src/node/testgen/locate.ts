@@ -3,9 +3,9 @@
 // to its root; Hearth's fixtures resolve them from Hearth's own node_modules). Python is the
 // project's virtualenv when it has one, else the first python3 on the system that has the module.
 import { execFile } from 'node:child_process';
-import { access, stat } from 'node:fs/promises';
+import { access, realpath, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 
 async function isExecutable(p: string): Promise<boolean> {
   try {
@@ -80,4 +80,35 @@ export async function findPython(projectDir: string, root: string, module: strin
     if (await pythonHas(p, [module])) return p;
   }
   return undefined;
+}
+
+/** How to start a Node program: the command, arguments before the program's own, and extra environment. */
+export interface NodeLaunch {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** `node` on the environment's PATH, or undefined. */
+export async function nodeOnPath(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const p = join(dir, 'node');
+    if (await isExecutable(p)) return p;
+  }
+  return undefined;
+}
+
+/**
+ * How to run `script` (a node_modules/.bin entry, or undefined for `node` itself) as the user's
+ * shell would: with the `node` on PATH (a .bin entry's `#!/usr/bin/env node` finds the same one).
+ * An editor started from a desktop launcher may have no node on its PATH: then the editor's own
+ * runtime, Electron run as Node, runs the script's real file.
+ */
+export async function nodeLaunch(script: string | undefined, env: NodeJS.ProcessEnv): Promise<NodeLaunch> {
+  const node = await nodeOnPath(env);
+  if (node) return script ? { command: script, args: [], env: {} } : { command: node, args: [], env: {} };
+  const electron = process.versions.electron !== undefined;
+  const target = script ? [await realpath(script)] : [];
+  return { command: process.execPath, args: target, env: electron ? { ELECTRON_RUN_AS_NODE: '1' } : {} };
 }

@@ -31,6 +31,8 @@ export interface Plan {
   readonly args: readonly string[];
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+  /** Bytes of stdout kept when the results come on it (go test -json). Default 64 KiB. */
+  readonly maxOutput?: number;
   /** Without coverage and why, decided before the run (the tool is not installed, say). */
   readonly coverageUnavailable?: string;
   collect(run: TreeRunResult): Promise<Collected>;

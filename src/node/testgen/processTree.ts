@@ -5,7 +5,7 @@
 // and every process whose environment carries this run's cookie (inherited through fork and exec,
 // it finds orphans re-parented to init — the technique of Jenkins' ProcessTreeKiller). SIGTERM
 // first, SIGKILL to whatever is left after a short grace, repeated until nothing is found.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -49,7 +49,7 @@ export function listProcesses(): ProcInfo[] {
   try {
     names = readdirSync('/proc');
   } catch {
-    return [];
+    return listWithPs();
   }
   const out: ProcInfo[] = [];
   for (const name of names) {
@@ -64,6 +64,17 @@ export function listProcesses(): ProcInfo[] {
     }
   }
   return out;
+}
+
+/** Where there is no /proc (macOS): `ps`, without environments (no cookie), groups and parents only. */
+function listWithPs(): ProcInfo[] {
+  try {
+    const text = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,pgid=,stat='], { encoding: 'utf8', timeout: 5000 });
+    return text.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 4)
+      .map(([pid, ppid, pgid, st]) => ({ pid: Number(pid), ppid: Number(ppid), pgid: Number(pgid), zombie: st.startsWith('Z') }));
+  } catch {
+    return [];
+  }
 }
 
 /** The process is alive and not a zombie (a zombie has exited; only its parent's wait is missing). */
@@ -216,6 +227,7 @@ export function runProcessTree(command: string, args: readonly string[], opts: T
       void kill();
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const closed = new Promise<void>((r) => child.on('close', () => r()));
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     const finish = async (exitCode: number | null, signal: NodeJS.Signals | null, spawnError?: string) => {
@@ -225,7 +237,9 @@ export function runProcessTree(command: string, args: readonly string[], opts: T
       opts.signal?.removeEventListener('abort', onAbort);
       // The root is gone; what it started may not be. Kill the rest (also on a clean exit).
       const killed = await kill();
-      // A grandchild holding the pipes is dead now; stop reading either way.
+      // 'exit' can come before the last of the output is read (go test's results are on stdout):
+      // wait for the pipes to drain, then stop reading either way.
+      await Promise.race([closed, sleep(2000)]);
       child.stdout.destroy();
       child.stderr.destroy();
       resolve({

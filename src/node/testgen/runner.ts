@@ -88,6 +88,7 @@ export async function runScratch(req: RunRequest, opts: TestRunnerOptions = {}):
         cwd: plan.cwd, env: plan.env, timeoutMs: req.timeoutMs,
         ...(req.signal ? { signal: req.signal } : {}),
         ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}),
+        ...(plan.maxOutput !== undefined ? { maxOutput: plan.maxOutput } : {}),
       });
       if (run.spawnError !== undefined) return unrun(req, `${plan.command} could not start: ${run.spawnError}`);
       const collected = await plan.collect(run);
