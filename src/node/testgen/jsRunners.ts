@@ -213,7 +213,8 @@ interface NodeTestEvent {
 /** Flags the project's `node --test` script loads TypeScript or setup with (`--import tsx`). */
 export function nodeFlagsFromScript(script: string): string[] {
   const flags: string[] = [];
-  if (/(^|[\s;&|])tsx\b[^;&|]*--test\b/.test(script)) flags.push('--import', 'tsx');
+  // `tsx --test` as the command (not `node --import tsx --test`, whose flag is read below).
+  if (/(^\s*|[;&|]\s*|\bnpx\s+)tsx\s+(?:[^;&|]*\s)?--test\b/.test(script)) flags.push('--import', 'tsx');
   const re = /(?:^|\s)(--import|--require|-r|--loader|--experimental-loader)(?:=|\s+)(\S+)/g;
   for (let m = re.exec(script); m; m = re.exec(script)) flags.push(m[1] === '-r' ? '--require' : m[1], m[2].replace(/^['"]|['"]$/g, ''));
   return flags;
