@@ -190,14 +190,17 @@ describe('e2e: Restricted Mode protects the user from a hostile repository', () 
       await warning.waitFor({ state: 'visible', timeout: 15_000 });
       await warning.getByRole('button', { name: 'Generate Without Running' }).click();
       // Python without a manifest may be asked about once: the first choice.
-      const outcome = page.locator('.notification-toast').filter({ hasText: /Hearth (kept|could not|: no generated test)/ }).first();
+      const outcome = page.locator('.notification-toast').filter({ hasText: /Hearth (generated|kept|could not|: no generated test)/ }).first();
+      const picker = page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'which test framework' });
       await waitUntil(async () => {
-        if (await s().quickPickRows().count() > 0) await page.keyboard.press('Enter');
+        if (await picker.isVisible()) await page.keyboard.press('Enter');
         return (await outcome.count()) > 0;
       }, 60_000, 'the outcome of test generation');
       const text = (await outcome.textContent()) ?? '';
       await s().screenshot('restricted-tests');
-      assert.match(text, /not run/, `told the tests were not run: ${text}`);
+      assert.match(text, /did not run them|did not run it/, `told the tests were not run: ${text}`);
+      assert.match((await page.locator('.tab').allTextContents()).join(' '), /1 test for add/, 'the unchecked test offered in a diff');
+      await outcome.getByRole('button', { name: 'Reject' }).click();
       assert.ok(modelRequests(user).some((r) => r.path === '/api/chat' && r.body?.format !== undefined), 'the tests were asked of the user\'s server');
       assert.ok(!existsSync(join(markerDir, 'tests-ran')), 'no generated test ran');
       assert.ok(!existsSync(marker), 'no git ran either');

@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import { isSilent, ModelError } from '../../core/errors';
 import type { Logger } from '../../core/log';
 import type { Redactor } from '../../core/privacy/redactor';
+import { mergeIntoTestFile } from '../../core/testgen/assemble';
 import { testGenText } from '../../core/testgen/report';
 import type { FrameworkId, Undecided } from '../../core/testgen/types';
 import { GitRunner } from '../../node/git/gitRunner';
@@ -160,6 +161,13 @@ export function registerTestGen(context: vscode.ExtensionContext, deps: TestGenD
     }
     const { report, placement, target } = result;
     deps.logger.info(`tests for ${target.symbol ?? target.path} (${result.choice.framework}, ${result.choice.evidence}) → ${placement.testFile}\n${testGenText(report)}`);
+    // Restricted Mode: the tests that parse are offered as they are, said to be unchecked.
+    const unverified = executed ? [] : report.unverified ?? [];
+    if (unverified.length > 0) {
+      const goPackage = /^package\s+(\w+)/m.exec(result.existing ?? '')?.[1];
+      const merged = mergeIntoTestFile(result.existing, report.imports, unverified, { framework: result.choice.framework, ...(goPackage ? { goPackage } : {}) });
+      return offer(result, root, merged, unverified.length, `Hearth generated ${unverified.length} test${unverified.length === 1 ? '' : 's'} but did not run ${unverified.length === 1 ? 'it' : 'them'}: this folder is not trusted, so generated code never runs. Review them before you accept.`);
+    }
     const bugs = report.dropped.filter((d) => d.possibleBug);
     const bugText = bugs.length ? ` ${bugs.length} possible bug${bugs.length === 1 ? '' : 's'}: ${bugs.map((b) => `"${b.name}"`).join(', ')} fail${bugs.length === 1 ? 's' : ''} on an assertion about the code's behaviour (see the log).` : '';
     const total = report.kept.length + report.dropped.length;
@@ -169,28 +177,31 @@ export function registerTestGen(context: vscode.ExtensionContext, deps: TestGenD
       });
       return;
     }
+    const outcome = report.kept.map((k) => `${k.name}: passed ${k.passed}/${k.runs}${k.coverageGain !== null && k.coverageGain !== undefined ? `, +${k.coverageGain} lines covered` : ''}`).join('; ');
+    const others = report.dropped.length - bugs.length;
+    await offer(result, root, result.merged, report.kept.length, `Hearth kept ${report.kept.length} of ${total} generated tests (${outcome}).${others > 0 ? ` ${others} dropped (see the log).` : ''}${bugText}${report.coverageNote ? ` Coverage: ${report.coverageNote}.` : ''}`);
+  };
+
+  /** The test file with `count` tests merged in, as a diff; Accept writes it. */
+  const offer = async (result: Extract<GenerateTestsResult, { ok: true }>, root: string, merged: string, count: number, message: string): Promise<void> => {
+    const { placement, target } = result;
     const testUri = vscode.Uri.file(path.join(root, placement.testFile));
     const right = vscode.Uri.from({ scheme: SCHEME, path: `/${placement.testFile}`, query: `proposed=${Date.now()}` });
-    proposals.set(right.toString(), result.merged);
+    proposals.set(right.toString(), merged);
     changed.fire(right);
     let left = testUri;
     if (result.existing === undefined) {
       left = vscode.Uri.from({ scheme: SCHEME, path: `/${placement.testFile}`, query: 'empty' });
       proposals.set(left.toString(), '');
     }
-    await vscode.commands.executeCommand('vscode.diff', left, right, `Hearth: ${report.kept.length} test${report.kept.length === 1 ? '' : 's'} for ${target.symbol ?? path.basename(target.path)} → ${path.basename(placement.testFile)}${executed ? '' : ' (not run)'}`, { preview: true });
-    const outcome = executed
-      ? report.kept.map((k) => `${k.name}: passed ${k.passed}/${k.runs}${k.coverageGain !== null && k.coverageGain !== undefined ? `, +${k.coverageGain} lines covered` : ''}`).join('; ')
-      : 'not run (untrusted folder)';
-    const pick = await vscode.window.showInformationMessage(
-      `Hearth kept ${report.kept.length} of ${total} generated tests (${outcome}).${report.dropped.length - bugs.length > 0 ? ` ${report.dropped.length - bugs.length} dropped (see the log).` : ''}${bugText}`,
-      'Accept', 'Reject', 'Show Log',
-    );
+    const title = `Hearth: ${count} test${count === 1 ? '' : 's'} for ${target.symbol ?? path.basename(target.path)} → ${path.basename(placement.testFile)}`;
+    await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
+    const pick = await vscode.window.showInformationMessage(message, 'Accept', 'Reject', 'Show Log');
     proposals.delete(right.toString());
     proposals.delete(left.toString());
     if (pick === 'Show Log') void vscode.commands.executeCommand(COMMANDS.showLog);
     if (pick !== 'Accept') return;
-    await writeTestFile(testUri, result.merged, result.existing !== undefined);
+    await writeTestFile(testUri, merged, result.existing !== undefined);
     await vscode.window.showTextDocument(testUri, { preview: false });
   };
 
