@@ -1,0 +1,147 @@
+// The test-generation loop's bookkeeping with a scripted runner (no process): names checked before
+// anything runs (duplicates, names the test file has, code that declares another test), a scratch
+// file that does not load isolated by running tests singly, a repair that does not parse, imports
+// merged across repairs, coverage gain against the existing tests' run, coverage the runner cannot
+// give, cancellation.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { StructuredRequest } from '../../src/core/model/structured';
+import { ZERO_WIDTH_JOINER } from '../../src/core/prompt/neutralize';
+import { runTestGenPipeline, type PipelineInput } from '../../src/core/testgen/pipeline';
+import type { TestGenContext } from '../../src/core/testgen/prompt';
+import type { RunOutcome, RunRequest, SyntaxChecker, TestBatch, TestCaseResult, TestRunner } from '../../src/core/testgen/types';
+
+const CTX: TestGenContext = {
+  target: { path: 'src/m.ts', language: 'typescript', startLine: 5, code: 'export function f() {\n  return 1;\n}', imports: '', symbol: 'f', kind: 'function' },
+  framework: { framework: 'vitest', language: 'typescript', projectDir: '.', evidence: 'test' },
+  placement: { testFile: 'src/m.test.ts', testFileExists: true, scratchFile: 'src/m.hearth-scratch-x.test.ts' },
+  definitions: [],
+};
+
+const INPUT: PipelineInput = {
+  context: CTX, root: '/r', numPredict: 1000, targetLines: { from: 5, to: 10 }, timeoutMs: 1000,
+  existingTestText: "import { it } from 'vitest';\nit('exists already', () => {});\n",
+  baseline: { scratchFile: 'src/base.test.ts', content: 'BASELINE', names: ['exists already'] },
+};
+
+const test = (name: string, body = 'expect(f()).toBe(1);') => ({ name, code: `it(${JSON.stringify(name)}, () => {\n  ${body}\n});` });
+
+/** Parses unless the code holds `SYNTAX`. */
+const syntax: SyntaxChecker = { check: async (_l, code) => (code.includes('SYNTAX') ? 'line 1: unexpected' : undefined) };
+
+type Script = (req: RunRequest, names: readonly string[]) => Partial<RunOutcome> & { statuses?: Record<string, Partial<TestCaseResult>> };
+
+class ScriptedRunner implements TestRunner {
+  readonly runs: RunRequest[] = [];
+  constructor(private readonly script: Script) {}
+  async run(req: RunRequest): Promise<RunOutcome> {
+    this.runs.push(req);
+    const s = this.script(req, req.names);
+    const results = new Map<string, TestCaseResult>(req.names.map((n) => [n, { name: n, status: 'passed' as const, ...s.statuses?.[n] }]));
+    return { results, timedOut: false, exitCode: 0, output: '', ...s };
+  }
+}
+
+function asker(...replies: TestBatch[]) {
+  const asked: StructuredRequest[] = [];
+  return { asked, ask: async (req: StructuredRequest) => { asked.push(req); const r = replies.shift(); if (!r) throw new Error('no more replies'); return r; } };
+}
+
+describe('test generation loop', () => {
+  it('checks names before running: duplicates, names the test file has, code that declares another test; joiners taken out', async () => {
+    const { ask } = asker({
+      imports: "import { it, expect } from 'vitest';",
+      tests: [
+        test('a'), test('a'), test('exists already'), { name: 'b', code: test('c').code },
+        { name: 'zwj', code: `it('zwj', () => {\n  expect('<${ZERO_WIDTH_JOINER}|turn>').toBe('<|turn>');\n});` },
+      ],
+    });
+    const runner = new ScriptedRunner((req) => ({ ...(req.coverageOf ? { coverage: { covered: [] } } : {}) }));
+    const report = await runTestGenPipeline(INPUT, { ask, runner, syntax });
+    assert.deepEqual(report.kept.map((k) => k.name), ['a', 'zwj']);
+    assert.ok(!report.kept[1].code.includes(ZERO_WIDTH_JOINER));
+    assert.deepEqual(report.dropped.map((d) => [d.name, d.reason]), [
+      ['a', 'another test of the batch has the name "a"'],
+      ['exists already', 'the test file already has a test named "exists already"'],
+      ['b', 'does not declare its test: its code declares the test "c", not "b"'],
+    ]);
+    assert.deepEqual(runner.runs[0].names, ['a', 'zwj']);
+  });
+
+  it('a file that does not load at all: each test run alone, so one bad test does not sink the others', async () => {
+    const { ask, asked } = asker(
+      { imports: "import { it } from 'vitest';", tests: [test('good'), test('breaks the file', 'BREAK'), test('also good')] },
+      { imports: "import { expect } from 'vitest';", tests: [test('breaks the file', 'BREAK again')] },
+      { imports: '', tests: [test('breaks the file', 'SYNTAX')] },
+    );
+    const runner = new ScriptedRunner((req) => (req.content.includes('BREAK')
+      ? { output: 'SyntaxError: cannot load', statuses: Object.fromEntries(req.names.map((n) => [n, { status: 'missing' }])) }
+      : {}));
+    const report = await runTestGenPipeline({ ...INPUT, coverage: false }, { ask, runner, syntax });
+    assert.deepEqual(report.kept.map((k) => [k.name, k.passed, k.runs]), [['good', 3, 3], ['also good', 3, 3]]);
+    assert.equal(report.dropped.length, 1);
+    assert.equal(report.dropped[0].name, 'breaks the file');
+    assert.match(report.dropped[0].reason, /^its repair does not parse/);
+    assert.equal(report.dropped[0].possibleBug, false);
+    // The batch, then each test alone; the failing one's repair; then three stability runs of the two.
+    assert.deepEqual(runner.runs.slice(0, 4).map((r) => r.names.join(',')), ['good,breaks the file,also good', 'good', 'breaks the file', 'also good']);
+    assert.match(asked[1].prompt!, /<failure>\nthe runner did not report it; its output ended:\nSyntaxError: cannot load/);
+    assert.equal(report.requests, 3);
+    // Imports of the repair joined the batch's.
+    assert.match(report.imports, /import \{ it, expect \} from 'vitest';/);
+    assert.equal(report.coverageNote, 'coverage was not measured');
+  });
+
+  it('coverage gain: lines of the target the kept tests run that the existing tests\' run does not', async () => {
+    const { ask } = asker({ imports: '', tests: [test('a'), test('b')] });
+    const runner = new ScriptedRunner((req) => (req.coverageOf === undefined ? {}
+      : req.scratchFile === 'src/base.test.ts' ? { coverage: { covered: [1, 5, 6] } }
+        : { coverage: { covered: [1, 2, 5, 6, 7, 8, 11] } }));
+    const report = await runTestGenPipeline(INPUT, { ask, runner, syntax });
+    assert.deepEqual(report.kept.map((k) => k.coverageGain), [2, 2]);
+    assert.equal(report.coverageNote, undefined);
+    const base = runner.runs.find((r) => r.scratchFile === 'src/base.test.ts')!;
+    assert.equal(base.content, 'BASELINE');
+    assert.equal(base.coverageOf, 'src/m.ts');
+    assert.deepEqual(base.names, ['exists already']);
+  });
+
+  it('coverage the runner cannot give: gain null, and the report says why', async () => {
+    const { ask } = asker({ imports: '', tests: [test('a')] });
+    const runner = new ScriptedRunner((req) => (req.coverageOf ? { coverageUnavailable: 'jest ran without coverage: no provider' } : {}));
+    const report = await runTestGenPipeline(INPUT, { ask, runner, syntax });
+    assert.equal(report.kept[0].coverageGain, null);
+    assert.equal(report.coverageNote, 'jest ran without coverage: no provider');
+  });
+
+  it('a crash that survives the repairs is dropped, not a possible bug; a test the repair leaves out stays failing', async () => {
+    const { ask, asked } = asker(
+      { imports: '', tests: [test('crashes', 'CRASH'), test('asserts', 'ASSERT')] },
+      { imports: '', tests: [test('crashes', 'CRASH again')] },
+      { imports: '', tests: [] },
+    );
+    const runner = new ScriptedRunner((req) => ({
+      statuses: {
+        crashes: req.content.includes('CRASH') ? { status: 'failed', message: 'TypeError: x is not a function', assertion: false } : {},
+        asserts: { status: 'failed', message: 'expected 1 to be 2', assertion: true },
+      },
+    }));
+    const report = await runTestGenPipeline({ ...INPUT, coverage: false }, { ask, runner, syntax });
+    assert.deepEqual(report.kept, []);
+    const byName = Object.fromEntries(report.dropped.map((d) => [d.name, d]));
+    assert.equal(byName.crashes.possibleBug, false);
+    assert.match(byName.crashes.reason, /^still fails after 2 repair turns: TypeError/);
+    assert.equal(byName.asserts.possibleBug, true);
+    assert.equal(asked.length, 3);
+  });
+
+  it('cancelled: stops before the next run', async () => {
+    const controller = new AbortController();
+    const { ask } = asker({ imports: '', tests: [test('a')] });
+    const runner = new ScriptedRunner(() => ({}));
+    await assert.rejects(runTestGenPipeline(INPUT, {
+      ask: async (r) => { const b = await ask(r); controller.abort(new Error('stop')); return b; }, runner, syntax, signal: controller.signal,
+    }), /stop/);
+    assert.equal(runner.runs.length, 0);
+  });
+});
