@@ -102,6 +102,7 @@ describe('the real runners on their fixtures', () => {
     assertCovered(o, 2, 9);
   });
 
+  // The fixture's testMatch covers only __tests__: the scratch file beside the source runs anyway.
   it('jest: statuses, assertion flags (expect and node:assert) and coverage', async () => {
     const o = await runFixture({ dir: 'jest-js', framework: 'jest', language: 'javascript', source: 'src/cart.js' }, [
       "const assert = require('node:assert');",
@@ -243,6 +244,7 @@ describe('the real runners on their fixtures', () => {
 });
 
 describe('where the runner runs', () => {
+  // packages/a sets jest's testRegex to __tests__ only (and jest refuses testMatch beside it).
   it('a monorepo package: jest from packages/a (the closest manifest), found by walking up to node_modules', async () => {
     const root = join(FIXTURES, 'monorepo');
     const scratchFile = scratchFileFor('packages/a/src/index.js', 'javascript');

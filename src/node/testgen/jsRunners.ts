@@ -93,6 +93,17 @@ export const planVitest: Planner = async (ctx) => {
   };
 };
 
+const SCRATCH_REGEX = '\\.hearth-scratch-[a-z0-9]+\\.test\\.[cm]?[jt]sx?$';
+
+/** The project's jest configuration sets testRegex (package.json's "jest" key or a jest.config file). */
+async function usesTestRegex(projectDir: string): Promise<boolean> {
+  for (const name of ['package.json', 'jest.config.js', 'jest.config.cjs', 'jest.config.mjs', 'jest.config.ts', 'jest.config.json']) {
+    const text = await readFile(join(projectDir, name), 'utf8').catch(() => '');
+    if (/\btestRegex\b/.test(text)) return true;
+  }
+  return false;
+}
+
 export const planJest: Planner = async (ctx) => {
   const jest = await bin(ctx, 'jest');
   if (typeof jest !== 'string') return jest;
@@ -102,7 +113,10 @@ export const planJest: Planner = async (ctx) => {
   if (ctx.coverageTarget) {
     args.push('--coverage', '--coverageReporters=json', `--coverageDirectory=${covDir}`, `--collectCoverageFrom=${rel(ctx, ctx.coverageTarget)}`, '--coverageThreshold={}');
   }
-  args.push('--runTestsByPath', ctx.scratch);
+  // The project's testMatch may not cover a file beside the source (`**/__tests__/**`): collect
+  // exactly the scratch file instead, by the option the project does not set (jest refuses both).
+  const pattern = await usesTestRegex(ctx.projectDir) ? ['--testRegex', SCRATCH_REGEX] : ['--testMatch', '**/*.hearth-scratch-*.test.*'];
+  args.push(...pattern, '--runTestsByPath', ctx.scratch);
   const launch = await nodeLaunch(jest, ctx.env);
   return {
     command: launch.command, args: [...launch.args, ...args], cwd: ctx.projectDir, env: { ...ctx.env, ...launch.env },
