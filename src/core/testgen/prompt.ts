@@ -145,8 +145,10 @@ export function renderContext(ctx: TestGenContext, cut: ContextCut = FULL): stri
   const t = ctx.target;
   const lineCount = t.code.split('\n').length;
   const parts = [`<source path=${JSON.stringify(clean(t.path))} language="${t.language}" lines="${t.startLine}-${t.startLine + lineCount - 1}">`];
-  if (t.imports.trim()) parts.push('<imports>', clean(t.imports.trim()), '</imports>');
-  if (t.docComment?.trim()) parts.push('<doc>', clean(t.docComment.trim()), '</doc>');
+  // Indentation kept (a method's doc comment lines up with its code); blank lines around taken off.
+  const block = (text: string) => clean(text.replace(/^(?:[ \t]*\n)+/, '').replace(/\s+$/, ''));
+  if (t.imports.trim()) parts.push('<imports>', block(t.imports), '</imports>');
+  if (t.docComment?.trim()) parts.push('<doc>', block(t.docComment), '</doc>');
   parts.push('<code>', numbered(t.code, t.startLine), '</code>', '</source>');
   const defs = ctx.definitions.slice(0, cut.definitions);
   if (defs.length) parts.push('<definitions>', ...defs.map(clean), '</definitions>');
