@@ -7,7 +7,7 @@ import { SchemaValidator } from '../../src/core/model/schemaValidator';
 import { TokenEstimator } from '../../src/core/model/tokens';
 import { ZERO_WIDTH_JOINER } from '../../src/core/prompt/neutralize';
 import {
-  fitContext, generationRequest, generationUserPrompt, repairRequest, testGenSystemPrompt, type TestGenContext,
+  fitContext, generationRequest, MAX_FAILURE_CHARS, generationUserPrompt, repairRequest, testGenSystemPrompt, type TestGenContext,
 } from '../../src/core/testgen/prompt';
 import { testGenJson, testGenText } from '../../src/core/testgen/report';
 import { TEST_BATCH_DESCRIPTION, TEST_BATCH_SCHEMA } from '../../src/core/testgen/schema';
@@ -114,6 +114,13 @@ describe('repair prompt', () => {
     assert.match(p, /same JSON object/);
     assert.match(p, /same names/);
     assert.equal(req.system, testGenSystemPrompt(VITEST, PLACEMENT, '../src/math'));
+  });
+
+  it('cuts a long runner message, so a repair of six tests stays within its reserve', () => {
+    const p = repairRequest(CTX, '', [{ name: 'x', code: "it('x', f);", message: `Error: boom\n${'    at frame\n'.repeat(1000)}` }], undefined, { numPredict: 1 }).prompt!;
+    const failure = /<failure>\n([\s\S]*?)\n<\/failure>/.exec(p)![1];
+    assert.equal(failure.length, MAX_FAILURE_CHARS + 1);
+    assert.ok(failure.startsWith('Error: boom') && failure.endsWith('…'));
   });
 });
 

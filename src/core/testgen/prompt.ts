@@ -176,6 +176,9 @@ export function generationUserPrompt(ctx: TestGenContext, cut?: ContextCut, batc
   ].join('\n');
 }
 
+/** Most of a runner's message shown per failed test: the assertion and the stack's head, not a whole log. */
+export const MAX_FAILURE_CHARS = 1200;
+
 /** A test that failed, with what the runner said. */
 export interface FailedTest extends GeneratedTest {
   readonly message: string;
@@ -189,7 +192,9 @@ export function repairUserPrompt(ctx: TestGenContext, imports: string, failed: r
     '<current_imports>', clean(imports.trim()), '</current_imports>',
   ];
   for (const f of failed) {
-    parts.push(`<test name=${JSON.stringify(clean(f.name))}>`, clean(f.code.replace(/\s+$/, '')), '</test>', '<failure>', clean(f.message.trim() || 'failed without a message'), '</failure>');
+    const message = f.message.trim() || 'failed without a message';
+    const shown = message.length > MAX_FAILURE_CHARS ? `${message.slice(0, MAX_FAILURE_CHARS)}…` : message;
+    parts.push(`<test name=${JSON.stringify(clean(f.name))}>`, clean(f.code.replace(/\s+$/, '')), '</test>', '<failure>', clean(shown), '</failure>');
   }
   parts.push(
     '',

@@ -112,7 +112,7 @@ export const TESTGEN_OUTPUT_TOKENS = 4096;
 /** Tokens reserved for thinking when the model thinks. */
 export const TESTGEN_THINKING_TOKENS = 4096;
 /** Kept free in the context budget for what a repair prompt adds (failed tests and the runner's messages). */
-const REPAIR_RESERVE_TOKENS = 2048;
+const REPAIR_RESERVE_TOKENS = 4096;
 /** Definitions of used symbols, at most. */
 const MAX_DEFINITIONS = 12;
 const DEFINITION_KINDS = new Set(['function', 'method', 'class', 'constructor']);
@@ -188,9 +188,12 @@ export async function generateTests(opts: GenerateTestsOptions): Promise<Generat
   }
   const think = opts.think ?? true;
   const thinks = session.description.thinking && think !== false;
-  const numPredict = TESTGEN_OUTPUT_TOKENS + (thinks ? TESTGEN_THINKING_TOKENS : 0);
   const numCtx = session.numCtx.numCtx;
+  // A small window (4K) cannot spare 8K for the answer: each reserve is at most a quarter of it.
+  const quarter = Math.floor(numCtx / 4);
+  const numPredict = Math.min(TESTGEN_OUTPUT_TOKENS, quarter) + (thinks ? Math.min(TESTGEN_THINKING_TOKENS, quarter) : 0);
   const budget = Math.min(Math.floor(numCtx * CONTEXT_SHARE), numCtx - numPredict);
+  const reserve = Math.min(REPAIR_RESERVE_TOKENS, Math.floor(budget / 4));
 
   // Definitions of what the target uses, from the rest of the workspace.
   const definitions: string[] = [];
@@ -210,9 +213,9 @@ export async function generateTests(opts: GenerateTestsOptions): Promise<Generat
     unitImport: unitImportPath(framework, placement.testFile, opts.file, choice.projectDir),
     ...(example !== undefined ? { existingTests: example } : {}),
   };
-  const fitted = fitContext(ctx, (t) => session.budget.estimate(t), budget, REPAIR_RESERVE_TOKENS);
+  const fitted = fitContext(ctx, (t) => session.budget.estimate(t), budget, reserve);
   if (!fitted.fits) {
-    return { ok: false, cause: 'tooLarge', reason: `${target.symbol ?? opts.file} alone needs ~${fitted.tokens} prompt tokens, more than the ~${budget - REPAIR_RESERVE_TOKENS} test generation may use of the model's ${numCtx}-token window: ask at a smaller function, or raise hearth.contextSize` };
+    return { ok: false, cause: 'tooLarge', reason: `${target.symbol ?? opts.file} alone needs ~${fitted.tokens} prompt tokens, more than the ~${budget - reserve} test generation may use of the model's ${numCtx}-token window: ask at a smaller function, or raise hearth.contextSize` };
   }
   if (fitted.omitted.length) logger.info(`tests: left out to fit the window: ${fitted.omitted.join(', ')}`);
 
