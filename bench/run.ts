@@ -1,4 +1,4 @@
-// `npm run bench [model|overhead|index|typing|hostile|review|editor]`: every benchmark, printed as medians
+// `npm run bench [model|overhead|index|typing|hostile|review|tests|editor]`: every benchmark, printed as medians
 // and tails. Figures go into the README. Targets are reported here, never asserted in unit tests (CI
 // machines are noisy). `review` runs only when named (about 2.5 minutes: git is started several
 // times per staged file). `editor` runs only when named: it needs the e2e tier provisioned
@@ -9,6 +9,7 @@ import { benchTypingSession } from './typingSession';
 import { benchIndex } from './indexBench';
 import { benchHostileServer } from './hostileServer';
 import { benchReview } from './reviewBench';
+import { benchTestGen } from './testgenBench';
 import { fmt } from './stats';
 
 async function main(): Promise<void> {
@@ -54,6 +55,15 @@ async function main(): Promise<void> {
     console.log(`  whole review, answers instant      ${fmt(r.whole)}`);
     console.log(`  validate 100 findings, realistic   ${fmt(r.validateRealistic)}  (target ≤ 50 ms)`);
     console.log(`  validate 100 findings, worst case  ${fmt(r.validateWorst)}  (every anchor fuzzy against 200 near-identical lines)`);
+  }
+  if (only === 'tests') {
+    const r = await benchTestGen();
+    console.log(`\ntest generation, Hearth's own time (Vitest fixture, real Vitest; fake Ollama answering at once; ${r.pipelines} pipelines after a warm-up, each ${r.requestsPerPipeline} model requests and ${r.runsPerPipeline} runs of the runner)`);
+    console.log(`  per iteration (per runner run)      ${fmt(r.overheadPerIteration)}  (target ≤ 200 ms)`);
+    console.log(`  per pipeline, Hearth's own          ${fmt(r.overheadPerPipeline)}`);
+    console.log(`  per pipeline, the runner's processes ${fmt(r.runnerPerPipeline)}`);
+    console.log(`  per pipeline, the model (instant)   ${fmt(r.modelPerPipeline)}`);
+    console.log(`  per pipeline, whole                 ${fmt(r.wholePerPipeline)}`);
   }
   if (!only || only === 'typing') {
     const r = await benchTypingSession();

@@ -86,6 +86,8 @@ export interface RunOutcome {
   readonly coverage?: CoverageOfTarget;
   /** Why coverage is absent when it was asked for ("jest ran without coverage: …"). */
   readonly coverageUnavailable?: string;
+  /** Wall time of the runner's process tree (ms): what a run costs outside Hearth's own work. */
+  readonly processMs?: number;
 }
 
 export interface RunRequest {

@@ -34,6 +34,8 @@ export interface TreeRunResult {
   readonly spawnError?: string;
   /** Pids the final kill signalled (the root excluded): children the run left behind. */
   readonly killed: readonly number[];
+  /** From the spawn to the tree killed and the pipes drained (ms): the runner's own time. */
+  readonly processMs?: number;
 }
 
 interface ProcInfo {
@@ -203,6 +205,7 @@ export function runProcessTree(command: string, args: readonly string[], opts: T
       resolve({ exitCode: null, signal: null, timedOut: false, aborted: true, stdout: '', stderr: '', killed: [] });
       return;
     }
+    const started = performance.now();
     const child = spawn(command, [...args], {
       cwd: opts.cwd,
       env: { ...(opts.env ?? process.env), [RUN_COOKIE_VAR]: cookie },
@@ -246,6 +249,7 @@ export function runProcessTree(command: string, args: readonly string[], opts: T
         exitCode, signal, timedOut, aborted,
         stdout: out.text(), stderr: err.text(),
         killed: killed.filter((p) => p !== child.pid),
+        processMs: performance.now() - started,
         ...(spawnError !== undefined ? { spawnError } : {}),
       });
     };

@@ -102,6 +102,7 @@ export async function runScratch(req: RunRequest, opts: TestRunnerOptions = {}):
         timedOut: run.timedOut,
         exitCode: run.exitCode,
         output: [...new Set(output)].join('\n'),
+        ...(run.processMs !== undefined ? { processMs: run.processMs } : {}),
         ...(req.coverageOf && collected.coverage && !coverageUnavailable ? { coverage: collected.coverage } : {}),
         ...(req.coverageOf && (coverageUnavailable || !collected.coverage)
           ? { coverageUnavailable: coverageUnavailable ?? (run.timedOut ? 'the run was killed at its timeout before coverage was written' : 'the runner reported no coverage') }
