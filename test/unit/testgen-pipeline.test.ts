@@ -135,6 +135,22 @@ describe('test generation loop', () => {
     assert.equal(asked.length, 3);
   });
 
+  it('a stability round that times out is finished test by test: only the test that hung is flaky', async () => {
+    const { ask } = asker({ imports: '', tests: [test('steady'), test('hangs now and then'), test('also steady')] });
+    let rounds = 0;
+    const runner = new ScriptedRunner((req) => {
+      if (!req.names.includes('hangs now and then')) return {};
+      rounds++;
+      // The third run with it (the second stability round) hangs, nothing after it reported; it hangs again alone.
+      if (rounds === 3) return { timedOut: true, statuses: { 'hangs now and then': { status: 'missing' }, 'also steady': { status: 'missing' } } };
+      if (rounds === 4) return { timedOut: true, statuses: { 'hangs now and then': { status: 'missing' } } };
+      return {};
+    });
+    const report = await runTestGenPipeline({ ...INPUT, coverage: false }, { ask, runner, syntax });
+    assert.deepEqual(report.kept.map((k) => [k.name, k.passed]), [['steady', 3], ['also steady', 3]]);
+    assert.deepEqual(report.dropped.map((d) => [d.name, d.reason]), [['hangs now and then', 'flaky: passed 2 of 3 runs']]);
+  });
+
   it('cancelled: stops before the next run', async () => {
     const controller = new AbortController();
     const { ask } = asker({ imports: '', tests: [test('a')] });

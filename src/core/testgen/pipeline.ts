@@ -230,7 +230,9 @@ export async function runTestGenPipeline(input: PipelineInput, deps: PipelineDep
     cases.delete(c.test.name);
   }
 
-  // 4. Flakiness: every survivor runs `stabilityRuns` more times, all together.
+  // 4. Flakiness: every survivor runs `stabilityRuns` more times, all together. A round that timed
+  // out or loaded nothing is finished test by test, so one test that hangs now and then is the
+  // only one it costs.
   let survivors = [...cases.values()].map((c) => c.test);
   const passes = new Map(survivors.map((t) => [t.name, 0]));
   const wantCoverage = input.coverage !== false;
@@ -239,8 +241,14 @@ export async function runTestGenPipeline(input: PipelineInput, deps: PipelineDep
     deps.onProgress?.({ stage: 'stability', step: run, tests: survivors.length });
     const last = run === stabilityRuns;
     const outcome = await runOnce(survivors, wantCoverage && last);
-    for (const t of survivors) if (outcome.results.get(t.name)?.status === 'passed') passes.set(t.name, passes.get(t.name)! + 1);
-    if (last) coverageRun = outcome;
+    const passed = (o: RunOutcome, t: GeneratedTest) => o.results.get(t.name)?.status === 'passed';
+    const broken = survivors.length > 1 && (outcome.timedOut || survivors.every((t) => outcome.results.get(t.name)?.status === 'missing'));
+    for (const t of survivors) {
+      let ok = passed(outcome, t);
+      if (!ok && broken && outcome.results.get(t.name)?.status === 'missing') ok = passed(await runOnce([t], false), t);
+      if (ok) passes.set(t.name, passes.get(t.name)! + 1);
+    }
+    if (last && !broken) coverageRun = outcome;
   }
   const flaky = survivors.filter((t) => passes.get(t.name)! < stabilityRuns);
   for (const t of flaky) drop(t, `flaky: passed ${passes.get(t.name)} of ${stabilityRuns} runs`);
@@ -251,7 +259,8 @@ export async function runTestGenPipeline(input: PipelineInput, deps: PipelineDep
   let coverageNote: string | undefined;
   if (survivors.length > 0 && wantCoverage) {
     deps.onProgress?.({ stage: 'coverage', tests: survivors.length });
-    if (flaky.length > 0) coverageRun = await runOnce(survivors, true); // measured without the flaky ones
+    // Measured again without the flaky ones, or when the last round had to be finished test by test.
+    if (flaky.length > 0 || !coverageRun) coverageRun = await runOnce(survivors, true);
     const measured = await coverageGain(coverageRun, input, runner, timeoutMs, ctx.framework, signal);
     gain = measured.gain;
     coverageNote = measured.note;
@@ -259,6 +268,7 @@ export async function runTestGenPipeline(input: PipelineInput, deps: PipelineDep
     coverageNote = 'coverage was not measured';
   }
 
+  signal?.throwIfAborted(); // a cancelled run reports nothing as passed: never a report made of it
   const kept: KeptTest[] = survivors.map((t) => ({ ...t, runs: stabilityRuns, passed: passes.get(t.name)!, coverageGain: gain }));
   log(`tests: ${kept.length} kept, ${dropped.length} dropped, ${requests} model requests, ${Math.round(now() - started)} ms`);
   return { ...base, imports, requests, kept, dropped, ...(coverageNote ? { coverageNote } : {}) };
