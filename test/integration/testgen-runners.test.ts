@@ -282,6 +282,27 @@ describe('where the runner runs', () => {
   });
 });
 
+describe('a scratch file that does not load', () => {
+  const cases: [Fixture, string, string, RegExp][] = [
+    [{ dir: 'vitest-ts', framework: 'vitest', language: 'typescript', source: 'src/math.ts' }, "import { it } from 'vitest';\nimport { nope } from './missing';\nit('a', () => { nope(); });\n", 'a', /missing/],
+    [{ dir: 'jest-js', framework: 'jest', language: 'javascript', source: 'src/cart.js' }, "test('a', () => {\n", 'a', /SyntaxError/],
+    [{ dir: 'node-test', framework: 'node:test', language: 'javascript', source: 'src/slug.js' }, "import { test } from 'node:test';\ntest('a', () => {\n", 'a', /SyntaxError/],
+    [{ dir: 'mocha-js', framework: 'mocha', language: 'javascript', source: 'lib/queue.js' }, "it('a', () => {\n", 'a', /SyntaxError/],
+    [{ dir: 'pytest-py', framework: 'pytest', language: 'python', source: 'pkg/geometry.py' }, 'from pkg.nothing import x\n\ndef test_a():\n    assert x\n', 'test_a', /ModuleNotFoundError|No module/],
+    [{ dir: 'unittest-py', framework: 'unittest', language: 'python', source: 'shapes.py' }, 'import unittest\nclass T(unittest.TestCase):\n    def test_a(self)\n        pass\n', 'test_a', /SyntaxError/],
+    [{ dir: 'go-mod', framework: 'go', language: 'go', source: 'mathx/mathx.go' }, 'package mathx\n\nimport "testing"\n\nfunc TestA(t *testing.T) { undefinedThing() }\n', 'TestA', /undefined/],
+  ];
+  for (const [f, content, name, why] of cases) {
+    it(`${f.framework}: the test is missing, with the loader's error as its message and in the output`, async () => {
+      const o = await runFixture(f, content, [name]);
+      const r = o.results.get(name);
+      assert.equal(r?.status, 'missing', o.output);
+      assert.match(r?.message ?? '', why);
+      assert.match(o.output, why);
+    });
+  }
+});
+
 describe('timeouts, cancellation and leftovers', () => {
   const hanging = (pidFile: string) => [
     "import { test } from 'node:test';",

@@ -52,6 +52,7 @@ function jestLikeRecords(report: JestLikeReport | undefined, scratch: string): {
     }
   }
   if (!report) fileError = 'the runner wrote no report';
+  else if (!(report.testResults ?? []).some((f) => f.name === scratch)) fileError = 'the runner did not collect the scratch file';
   return fileError !== undefined ? { records, fileError } : { records };
 }
 
@@ -86,7 +87,10 @@ export const planVitest: Planner = async (ctx) => {
     ...(coverageUnavailable ? { coverageUnavailable } : {}),
     async collect(run) {
       const report = (await readJson(() => readFile(out, 'utf8'))) as JestLikeReport | undefined;
-      const { records, fileError } = jestLikeRecords(report, ctx.scratch);
+      const { records, fileError: error } = jestLikeRecords(report, ctx.scratch);
+      const fileError = error === 'the runner did not collect the scratch file'
+        ? `vitest did not collect ${rel(ctx, ctx.scratch)}: the project's test.include may not cover test files beside the source\n${outputTail(run, 1000)}`
+        : error;
       const coverage = coverageUnavailable ? {} : await istanbulCoverage(ctx, covDir, 'vitest');
       return { records, ...(fileError !== undefined ? { fileError: report ? fileError : outputTail(run) } : {}), ...coverage };
     },
@@ -200,6 +204,10 @@ export const planMocha: Planner = async (ctx) => {
 const NODE_TEST_REPORTER = `
 export default async function* hearthReporter(source) {
   for await (const event of source) {
+    if (event.type === 'test:stderr' || event.type === 'test:stdout') {
+      yield JSON.stringify({ out: String(event.data.message) }) + '\\n';
+      continue;
+    }
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
     const d = event.data;
     const err = d.details && d.details.error;
@@ -284,15 +292,20 @@ export const planNodeTest: Planner = async (ctx) => {
     async collect(run) {
       const text = await readFile(events, 'utf8').catch(() => undefined);
       const parsed: NodeTestEvent[] = [];
+      // What the test file printed: the runner forwards it as events, not on its own stderr.
+      let printed = '';
       for (const line of (text ?? '').split('\n')) {
         if (line.trim() === '') continue;
         try {
-          parsed.push(JSON.parse(line) as NodeTestEvent);
+          const ev = JSON.parse(line) as NodeTestEvent | { out: string };
+          if ('out' in ev) printed = (printed + ev.out).slice(-4000);
+          else parsed.push(ev);
         } catch {
           // a line cut by the kill
         }
       }
-      const { records, fileError } = nodeTestRecords(parsed, ctx.scratch);
+      const { records, fileError: failed } = nodeTestRecords(parsed, ctx.scratch);
+      const fileError = failed !== undefined ? `${failed}\n${printed.trim()}`.trim() : undefined;
       const noReport = text === undefined && !run.timedOut;
       return {
         records,
