@@ -48,24 +48,27 @@ function asker(...replies: TestBatch[]) {
 }
 
 describe('test generation loop', () => {
-  it('checks names before running: duplicates, names the test file has, code that declares another test; joiners taken out', async () => {
+  it('checks names before running: duplicates, names the test file has, code that declares several tests; the declared name wins; joiners taken out', async () => {
     const { ask } = asker({
       imports: "import { it, expect } from 'vitest';",
       tests: [
-        test('a'), test('a'), test('exists already'), { name: 'b', code: test('c').code },
+        test('a'), test('a'), test('exists already'), { name: 'b', code: `${test('c').code}\n${test('d').code}` },
         { name: 'zwj', code: `it('zwj', () => {\n  expect('<${ZERO_WIDTH_JOINER}|turn>').toBe('<|turn>');\n});` },
+        { name: 'F returns one', code: test('f returns 1').code },
+        { name: 'other words', code: test('a').code },
       ],
     });
     const runner = new ScriptedRunner((req) => ({ ...(req.coverageOf ? { coverage: { covered: [] } } : {}) }));
     const report = await runTestGenPipeline(INPUT, { ask, runner, syntax });
-    assert.deepEqual(report.kept.map((k) => k.name), ['a', 'zwj']);
+    assert.deepEqual(report.kept.map((k) => k.name), ['a', 'zwj', 'f returns 1'], 'a test is taken under the name its code declares');
     assert.ok(!report.kept[1].code.includes(ZERO_WIDTH_JOINER));
     assert.deepEqual(report.dropped.map((d) => [d.name, d.reason]), [
       ['a', 'another test of the batch has the name "a"'],
       ['exists already', 'the test file already has a test named "exists already"'],
-      ['b', 'does not declare its test: its code declares the test "c", not "b"'],
+      ['b', 'does not declare its test: its code declares 2 tests ("c", "d"), not one'],
+      ['other words', 'another test of the batch has the name "a"'],
     ]);
-    assert.deepEqual(runner.runs[0].names, ['a', 'zwj']);
+    assert.deepEqual(runner.runs[0].names, ['a', 'zwj', 'f returns 1']);
   });
 
   it('a file that does not load at all: each test run alone, so one bad test does not sink the others', async () => {
@@ -138,7 +141,7 @@ describe('test generation loop', () => {
   it('a stability round that times out is finished test by test: only the test that hung is flaky', async () => {
     const { ask } = asker({ imports: '', tests: [test('steady'), test('hangs now and then'), test('also steady')] });
     let rounds = 0;
-    const runner = new ScriptedRunner((req) => {
+    const runner = new ScriptedRunner((req): ReturnType<Script> => {
       if (!req.names.includes('hangs now and then')) return {};
       rounds++;
       // The third run with it (the second stability round) hangs, nothing after it reported; it hangs again alone.

@@ -126,13 +126,14 @@ export async function runTestGenPipeline(input: PipelineInput, deps: PipelineDep
   for (const raw of batch.tests) {
     signal?.throwIfAborted();
     const t: GeneratedTest = { name: stripJoiners(raw.name).trim(), code: stripJoiners(raw.code) };
-    const problem = await checkAlone(t, { framework, language, syntax: deps.syntax, seen, taken });
-    if (problem) {
-      drop(t, problem);
+    const alone = await checkAlone(t, { framework, language, syntax: deps.syntax, seen, taken }, true);
+    if ('problem' in alone) {
+      drop(t.name === '' ? { ...t, name: '(no name)' } : t, alone.problem);
       continue;
     }
-    seen.add(t.name);
-    checked.push(t);
+    if (alone.test.name !== t.name) log(`tests: ${JSON.stringify(t.name)} is taken under the name its code declares, ${JSON.stringify(alone.test.name)}`);
+    seen.add(alone.test.name);
+    checked.push(alone.test);
   }
 
   const base = {
@@ -209,10 +210,10 @@ export async function runTestGenPipeline(input: PipelineInput, deps: PipelineDep
       const fix = reply.tests.find((t) => stripJoiners(t.name).trim() === f.name);
       if (!fix) continue; // no fix offered: it stays failing as it was
       const t: GeneratedTest = { name: f.name, code: stripJoiners(fix.code) };
-      const problem = await checkAlone(t, { framework, language, syntax: deps.syntax, seen: new Set(), taken });
-      if (problem) {
+      const alone = await checkAlone(t, { framework, language, syntax: deps.syntax, seen: new Set(), taken }, false);
+      if ('problem' in alone) {
         cases.delete(f.name);
-        drop(t, `its repair ${problem}`);
+        drop(t, `its repair ${alone.problem}`);
         continue;
       }
       repaired.push(t);
@@ -282,21 +283,31 @@ interface AloneDeps {
   readonly taken: ReadonlySet<string>;
 }
 
-/** Why one test cannot go into a run, or undefined. */
-async function checkAlone(t: GeneratedTest, d: AloneDeps): Promise<string | undefined> {
-  if (t.name === '') return 'it has no name';
-  if (t.code.trim() === '') return 'its code is empty';
-  if (d.seen.has(t.name)) return `another test of the batch has the name ${JSON.stringify(t.name)}`;
-  if (d.taken.has(t.name)) return `the test file already has a test named ${JSON.stringify(t.name)}`;
+/**
+ * One test checked alone: its code parses and declares exactly one test. A generated test whose
+ * code declares another name than the reply's is taken under the declared one (the runner reports
+ * by it; a model often words the two differently); a repair must keep its name. Then no other test
+ * of the batch, nor of the test file, may have that name.
+ */
+async function checkAlone(t: GeneratedTest, d: AloneDeps, rename: boolean): Promise<{ test: GeneratedTest } | { problem: string }> {
+  if (t.code.trim() === '') return { problem: 'its code is empty' };
   let syntax: string | undefined;
   try {
     syntax = await d.syntax.check(d.language, t.code);
   } catch (e) {
     syntax = `the syntax check failed: ${errorText(e)}`;
   }
-  if (syntax !== undefined) return `does not parse: ${firstLines(syntax)}`;
+  if (syntax !== undefined) return { problem: `does not parse: ${firstLines(syntax)}` };
+  let test = t;
   const named = nameProblem(d.framework, t.name, t.code);
-  return named ? `does not declare its test: ${named}` : undefined;
+  if (named) {
+    const declared = declaredTestNames(d.framework, t.code);
+    if (!rename || declared.length !== 1 || nameProblem(d.framework, declared[0], t.code)) return { problem: `does not declare its test: ${named}` };
+    test = { name: declared[0], code: t.code };
+  }
+  if (d.seen.has(test.name)) return { problem: `another test of the batch has the name ${JSON.stringify(test.name)}` };
+  if (d.taken.has(test.name)) return { problem: `the test file already has a test named ${JSON.stringify(test.name)}` };
+  return { test };
 }
 
 async function coverageGain(
