@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameworkId } from '../../src/core/testgen/types';
 import { detectTestSetup, isUndecided, type ProjectFs } from '../../src/node/testgen/detect';
-import { isScratchFile, scratchFileFor, sweepScratchFiles } from '../../src/node/testgen/scratch';
+import { isScratchFile, scratchFileFor, scratchOwner, sweepScratchFiles } from '../../src/node/testgen/scratch';
+import { spawnSync } from 'node:child_process';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'testgen');
 
@@ -191,6 +192,24 @@ describe('scratch files', () => {
       assert.ok(statSync(join(root, 'src')).isDirectory());
       const all = await sweepScratchFiles(root);
       assert.deepEqual(all.map((p) => p.slice(root.length + 1)), ['src/new.hearth-scratch-ee.test.ts']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('the sweep keeps a scratch file whose writing process is alive (a run in another window) and removes one whose process is gone', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'hearth-sweep-'));
+    try {
+      const live = scratchFileFor('a.ts', 'typescript');
+      assert.equal(scratchOwner(live), process.pid);
+      const dead = spawnSync('true').pid!;
+      const gone = scratchFileFor('b.py', 'python', `${dead}p00ff`);
+      assert.equal(scratchOwner(gone), dead);
+      writeFileSync(join(root, live), 'x');
+      writeFileSync(join(root, gone), 'x');
+      const removed = await sweepScratchFiles(root);
+      assert.deepEqual(removed, [join(root, gone)]);
+      assert.ok(existsSync(join(root, live)));
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -17,8 +17,28 @@ export function isScratchFile(path: string): boolean {
   return JS_SCRATCH.test(name) || PY_SCRATCH.test(name) || GO_SCRATCH.test(name);
 }
 
+/**
+ * A scratch id: the pid of the process that writes the file, then random hex (`4711p9f0c2a1b3e`).
+ * The pid lets a sweep tell a file whose run is still going (another window, the CLI) from one
+ * whose process is gone (an editor reloaded mid-run).
+ */
 export function randomScratchId(): string {
-  return randomBytes(5).toString('hex');
+  return `${process.pid}p${randomBytes(5).toString('hex')}`;
+}
+
+/** The pid in a scratch file's id, when it has one. */
+export function scratchOwner(path: string): number | undefined {
+  const m = /(?:hearth-scratch-|hearth_scratch_)(\d+)p[0-9a-f]+(?:\.test\.|_test\.go$|\.py$)/.exec(basename(path));
+  return m ? Number(m[1]) : undefined;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**
@@ -40,7 +60,10 @@ export function scratchFileFor(source: string, language: TestLanguage, id = rand
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '__pycache__', '.venv', 'venv']);
 
 export interface SweepOptions {
-  /** Only files last modified at least this long ago (another window may be running one now). Default 0. */
+  /**
+   * Only files last modified at least this long ago. Default 0: a file whose id names a live
+   * process is kept anyway (its run may be going on), any other is stale.
+   */
   readonly olderThanMs?: number;
   /** Directories visited at most (a huge tree is not walked to its end). Default 20000. */
   readonly maxDirs?: number;
@@ -48,8 +71,9 @@ export interface SweepOptions {
 }
 
 /**
- * Removes Hearth's scratch test files under `dir` (not following links, skipping node_modules, VCS
- * and virtualenv directories); returns the absolute paths removed.
+ * Removes Hearth's stale scratch test files under `dir` (not following links, skipping
+ * node_modules, VCS and virtualenv directories): those whose writing process is gone, or that
+ * name none; returns the absolute paths removed.
  */
 export async function sweepScratchFiles(dir: string, opts: SweepOptions = {}): Promise<string[]> {
   const removed: string[] = [];
@@ -70,6 +94,8 @@ export async function sweepScratchFiles(dir: string, opts: SweepOptions = {}): P
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name)) queue.push(p);
       } else if (e.isFile() && isScratchFile(e.name)) {
+        const owner = scratchOwner(e.name);
+        if (owner !== undefined && processAlive(owner)) continue;
         try {
           const st = await lstat(p);
           if (now - st.mtimeMs < olderThan) continue;
