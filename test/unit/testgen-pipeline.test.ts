@@ -74,7 +74,7 @@ describe('test generation loop', () => {
   it('a file that does not load at all: each test run alone, so one bad test does not sink the others', async () => {
     const { ask, asked } = asker(
       { imports: "import { it } from 'vitest';", tests: [test('good'), test('breaks the file', 'BREAK'), test('also good')] },
-      { imports: "import { expect } from 'vitest';", tests: [test('breaks the file', 'BREAK again')] },
+      { imports: "import { expect } from 'vitest';", tests: [{ name: 'the one that broke', code: test('breaks the file', 'BREAK again').code }] },
       { imports: '', tests: [test('breaks the file', 'SYNTAX')] },
     );
     const runner = new ScriptedRunner((req) => (req.content.includes('BREAK')
@@ -86,9 +86,10 @@ describe('test generation loop', () => {
     assert.equal(report.dropped[0].name, 'breaks the file');
     assert.match(report.dropped[0].reason, /^its repair does not parse/);
     assert.equal(report.dropped[0].possibleBug, false);
-    // The batch, then each test alone; the failing one's repair; then three stability runs of the two.
+    // The batch, then each test alone; the failing one's repairs (the first found by the title its code declares).
     assert.deepEqual(runner.runs.slice(0, 4).map((r) => r.names.join(',')), ['good,breaks the file,also good', 'good', 'breaks the file', 'also good']);
     assert.match(asked[1].prompt!, /<failure>\nthe runner did not report it; its output ended:\nSyntaxError: cannot load/);
+    assert.ok(runner.runs.some((r) => r.content.includes('BREAK again')), 'the first repair, named otherwise in the reply, was run');
     assert.equal(report.requests, 3);
     // Imports of the repair joined the batch's.
     assert.match(report.imports, /import \{ it, expect \} from 'vitest';/);

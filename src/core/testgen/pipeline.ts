@@ -207,7 +207,8 @@ export async function runTestGenPipeline(input: PipelineInput, deps: PipelineDep
     imports = mergeImportText(framework, imports, stripJoiners(reply.imports));
     const repaired: GeneratedTest[] = [];
     for (const f of failed) {
-      const fix = reply.tests.find((t) => stripJoiners(t.name).trim() === f.name);
+      const fix = reply.tests.find((t) => stripJoiners(t.name).trim() === f.name)
+        ?? reply.tests.find((t) => declaredTestNames(framework, stripJoiners(t.code)).join('\n') === f.name);
       if (!fix) continue; // no fix offered: it stays failing as it was
       const t: GeneratedTest = { name: f.name, code: stripJoiners(fix.code) };
       const alone = await checkAlone(t, { framework, language, syntax: deps.syntax, seen: new Set(), taken }, false);
