@@ -88,6 +88,11 @@ describe('merge into the test file', () => {
     ].join('\n'));
   });
 
+  it('a name the file already imports is not imported again, whatever the module path says', () => {
+    const merged = mergeIntoTestFile(EXISTING, "import { add, sub as minus } from './add.js';\nimport { add } from \"./add\";", [ADD], { framework: 'vitest' });
+    assert.match(merged, /^import \{ describe, it, expect \} from 'vitest';\nimport \{ add \} from '\.\/add';\nimport \{ sub as minus \} from '\.\/add\.js';\n\n/);
+  });
+
   it('keeps CRLF line ends, and an existing file with nothing new to import unchanged at the top', () => {
     const crlf = EXISTING.replace(/\n/g, '\r\n');
     const merged = mergeIntoTestFile(crlf, "import { it, expect } from 'vitest';", [ADD], { framework: 'vitest' });

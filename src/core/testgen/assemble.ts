@@ -121,19 +121,34 @@ function renderNamed(n: NonNullable<ImportStatement['named']>, style: 'js' | 'py
   return `import ${n.typeOnly ? 'type ' : ''}{ ${n.names.join(', ')} } from ${n.quote}${n.module}${n.quote};`;
 }
 
-/** `into` with each of `add` merged: named imports of one module joined, identical statements once. */
+/** The local name a named import binds: `a as b` → b, `type a` → a. */
+const boundName = (n: string) => n.replace(/^type\s+/, '').split(/\s+as\s+/).pop()!.trim();
+
+/**
+ * `into` with each of `add` merged: named imports of one module joined, identical statements once,
+ * and a name already bound by a named import (from whatever module: `./math` and `./math.js` are
+ * one file) not imported again, which would not compile.
+ */
 function mergeStatements(into: readonly ImportStatement[], add: readonly ImportStatement[], style: 'js' | 'python'): ImportStatement[] {
   const out = [...into];
-  for (const s of add) {
-    if (out.some((o) => normalize(o.text) === normalize(s.text))) continue;
+  const bound = () => new Set(out.flatMap((o) => (o.named ? o.named.names.map(boundName) : [])));
+  for (const s0 of add) {
+    if (out.some((o) => normalize(o.text) === normalize(s0.text))) continue;
+    let s = s0;
+    if (s.named) {
+      const have = bound();
+      const fresh = s.named.names.filter((n) => !have.has(boundName(n)));
+      if (fresh.length === 0) continue;
+      if (fresh.length !== s.named.names.length) {
+        const named = { ...s.named, names: fresh };
+        s = { text: renderNamed(named, style), named };
+      }
+    }
     const i = s.named ? out.findIndex((o) => o.named && o.named.module === s.named!.module && o.named.typeOnly === s.named!.typeOnly) : -1;
     if (i >= 0) {
       const had = out[i].named!;
-      const names = [...had.names, ...s.named!.names.filter((n) => !had.names.includes(n))];
-      if (names.length !== had.names.length) {
-        const named = { ...had, names };
-        out[i] = { text: renderNamed(named, style), named };
-      }
+      const named = { ...had, names: [...had.names, ...s.named!.names] };
+      out[i] = { text: renderNamed(named, style), named };
       continue;
     }
     out.push(s);
