@@ -5,11 +5,14 @@
 // and served by the fake Ollama. Every funnel figure follows from what those replies were written
 // to do: they measure the pipeline, not a model. The packages come from the npm registry on the
 // first run and from .cache/bench-repos/ after.
+// A second case takes all 13 functions of the set (what a real model is asked for) as far as the
+// model, with an empty batch each, so a function that can no longer be set up or targeted fails here.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { FUNCTIONS } from '../../bench/eval/tests/functions';
 import { runTestsEval } from '../../bench/eval/tests/run';
+import { FakeOllama } from '../fake-ollama/index';
 
 const RECORDED = join(__dirname, '..', '..', 'bench', 'eval', 'tests', 'recorded');
 
@@ -59,5 +62,27 @@ describe('tests eval on recorded replies', () => {
     });
     assert.deepEqual(rates, { parsed: 13 / 15, passed: 12 / 15, stable: 11 / 15, kept: 11 / 15 });
     assert.ok(seconds > 0);
+  });
+
+  it('takes every function of the set as far as the model (the set a real model is run on)', { timeout: 300_000 }, async () => {
+    // An empty batch for each: the package fetched and set up, the function's line found, Vitest
+    // detected, the target named and its prompt within the window, one request, nothing to run.
+    const fake = new FakeOllama();
+    const url = await fake.start(0);
+    try {
+      fake.setDefaultReply(() => ({ response: JSON.stringify({ imports: '', tests: [] }) }));
+      const r = await runTestsEval({ host: url });
+      assert.equal(r.status, 'done');
+      if (r.status !== 'done') return;
+      assert.deepEqual(r.outcomes.map((o) => [o.id, o.failed, o.symbol, o.requests, o.generated]), FUNCTIONS.map((f) => [f.id, undefined, {
+        'ms-parse': 'parse', 'escape-html': 'escapeHtml', 'bytes-format': 'format', 'bytes-parse': 'parse',
+        // `module.exports = function equal(a, b) {…}`: the index names the definition after what it is assigned to.
+        'fast-deep-equal': 'exports', camelcase: 'camelCase', 'balanced-match': 'balanced',
+        'semver-diff': 'diff', 'semver-coerce': 'coerce', 'semver-inc': 'inc', 'semver-min-version': 'minVersion',
+        'markdown-it-normalize-reference': 'normalizeReference', 'markdown-it-unescape-all': 'unescapeAll',
+      }[f.id], 1, 0]));
+    } finally {
+      await fake.stop();
+    }
   });
 });
