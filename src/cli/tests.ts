@@ -15,7 +15,6 @@ import { GitRunner } from '../node/git/gitRunner';
 import { cliCacheFile } from '../node/index/cachePath';
 import { PrivacyGate } from '../node/privacy/gate';
 import { SecretlintRedactor } from '../node/privacy/redact';
-import { detectTestSetup } from '../node/testgen/detect';
 import { generateTests, writeKeptTests, type FrameworkDetector } from '../node/testgen/generate';
 import { createTestRunner } from '../node/testgen/runner';
 import { TreeSitterSyntaxChecker } from '../node/testgen/syntax';
@@ -57,7 +56,7 @@ export async function testsCommand(cmd: TestsCommand, backend: ModelBackend, con
       redactor: new SecretlintRedactor(),
       workspace,
       session: () => service.session('tests'),
-      detect: deps.detect ?? ((root, source) => detectTestSetup(root, source)),
+      detect: deps.detect,
       runner: deps.runner ?? createTestRunner(),
       syntax,
       // The person at the terminal chose to run this on their repository: it is trusted.

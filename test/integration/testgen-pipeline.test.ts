@@ -16,7 +16,6 @@ import { FakeOllama, type RecordedRequest } from '../fake-ollama/index';
 import type { RunRequest, TestRunner } from '../../src/core/testgen/types';
 import { PrivacyGate } from '../../src/node/privacy/gate';
 import { SecretlintRedactor } from '../../src/node/privacy/redact';
-import { detectTestSetup } from '../../src/node/testgen/detect';
 import { generateTests, type GenerateTestsResult } from '../../src/node/testgen/generate';
 import { createTestRunner } from '../../src/node/testgen/runner';
 import { TreeSitterSyntaxChecker } from '../../src/node/testgen/syntax';
@@ -119,7 +118,7 @@ describe('test generation loop against the fake Ollama, with the real Vitest run
     const { service } = serviceFor(fake.url);
     return generateTests({
       root, file: 'src/math.ts', gate: new PrivacyGate(root), redactor: new SecretlintRedactor(),
-      session: () => service.session('tests'), detect: (r, source) => detectTestSetup(r, source), runner, syntax, allowExecution,
+      session: () => service.session('tests'), runner, syntax, allowExecution, // the real detection, by default
       timeoutMs: RUN_TIMEOUT_MS,
     });
   };

@@ -27,6 +27,7 @@ import type {
   FrameworkChoice, Placement, SyntaxChecker, TestBatch, TestGenReport, TestLanguage, TestRunner, Undecided,
 } from '../../core/testgen/types';
 import { readTextFile } from '../fs/readText';
+import { detectTestSetup } from './detect';
 import type { PrivacyGate } from '../privacy/gate';
 import { extractTags } from '../treesitter/extract';
 import { languageForPath } from '../treesitter/languages';
@@ -62,7 +63,8 @@ export interface GenerateTestsOptions {
   readonly workspace?: Workspace;
   /** The tests model's session; a function is called only once there is something to ask. */
   readonly session: TestGenSession | (() => Promise<TestGenSession>);
-  readonly detect: FrameworkDetector;
+  /** Framework and placement; default detect.ts's detectTestSetup (the editor hands in the user's remembered choice). */
+  readonly detect?: FrameworkDetector;
   readonly runner: TestRunner;
   readonly syntax: SyntaxChecker;
   /** Generated code may run (a trusted workspace). False: generation and syntax checks only. */
@@ -131,7 +133,7 @@ export async function generateTests(opts: GenerateTestsOptions): Promise<Generat
   } catch (e) {
     return { ok: false, cause: 'unreadable', reason: `cannot read ${opts.file}: ${e instanceof Error ? e.message : String(e)}` };
   }
-  const detected = await opts.detect(opts.root, opts.file);
+  const detected = await (opts.detect ?? ((root: string, source: string) => detectTestSetup(root, source)))(opts.root, opts.file);
   if ('candidates' in detected) {
     return { ok: false, cause: 'undecided', undecided: detected, reason: `no test framework could be decided for ${opts.file}: ${detected.reason}${detected.candidates.length ? ` (it could be ${detected.candidates.join(', ')})` : ''}` };
   }
