@@ -62,7 +62,7 @@ async function main(): Promise<number> {
   if (values.json) {
     console.log(JSON.stringify(json, null, 2));
   } else {
-    console.log(`\ntests eval: ${r.outcomes.length} functions from npm packages, model ${r.model} ${replayed ? '(hand-written replies, see above)' : `on ${r.server}`}`);
+    console.log(`\ntests eval: ${r.outcomes.length} function${r.outcomes.length === 1 ? '' : 's'} from npm packages, model ${r.model} ${replayed ? '(hand-written replies, see above)' : `on ${r.server}`}`);
     console.log(formatTable(r.outcomes, r.totals));
     console.log(`finished in ${((performance.now() - t0) / 1000).toFixed(1)} s; JSON in ${relative(process.cwd(), LAST) || LAST}`);
   }
