@@ -125,11 +125,17 @@ describe('test generation orchestrator', () => {
     assert.equal(progress.filter((p) => p.stage === 'yielded').length, 2);
   });
 
-  it('stops before any request: no framework, a refused file, a target too large for the window', async () => {
+  it('stops before any request: no framework, unsaved changes that would not be what runs, a refused file, a target too large for the window', async () => {
     const session = new ScriptedSession({ numCtx: 32768 });
     const undecided = await generateTests(options(session, { detect: async () => ({ reason: 'no package.json names a framework', candidates: ['vitest', 'jest'] }) }));
     assert.equal(undecided.ok, false);
     assert.ok(!undecided.ok && undecided.cause === 'undecided' && /no package\.json names a framework \(it could be vitest, jest\)/.test(undecided.reason));
+
+    const unsaved = await generateTests(options(session, { text: SOURCE.replace('reduce', 'reduceRight') }));
+    assert.ok(!unsaved.ok && unsaved.cause === 'unsaved' && /save it first/.test(unsaved.reason));
+    const untrusted = await generateTests(options(session, { text: SOURCE.replace('reduce', 'reduceRight'), allowExecution: false }));
+    assert.ok(untrusted.ok, 'nothing runs, so the unsaved text is what the tests are for');
+    assert.match(session.asked.pop()!.prompt!, /reduceRight/);
 
     const refused = await generateTests(options(session, { file: '.env' }));
     assert.ok(!refused.ok && refused.cause === 'refused');

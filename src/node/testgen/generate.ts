@@ -55,7 +55,10 @@ export interface GenerateTestsOptions {
   readonly file: string;
   /** 1-based line: the target is the smallest function, method or class holding it; none = the whole file. */
   readonly line?: number;
-  /** The source's text when the editor has it unsaved; else it is read from disk. */
+  /**
+   * The source's text as the editor has it; else it is read from disk. When the tests are to run it
+   * must be what is on disk (they import the saved file): unsaved changes stop with cause 'unsaved'.
+   */
   readonly text?: string;
   readonly gate: PrivacyGate;
   readonly redactor: Redactor;
@@ -104,7 +107,7 @@ export type GenerateTestsResult =
     readonly ok: false;
     /** For the user, with what to do. */
     readonly reason: string;
-    /** 'undecided' (no framework), 'refused' (the privacy gate), 'unreadable', 'tooLarge', or a ModelError's reason. */
+    /** 'undecided' (no framework), 'refused' (the privacy gate), 'unreadable', 'unsaved', 'tooLarge', or a ModelError's reason. */
     readonly cause: string;
     readonly undecided?: Undecided;
   };
@@ -129,7 +132,13 @@ export async function generateTests(opts: GenerateTestsOptions): Promise<Generat
   if (!verdict.admitted) return { ok: false, cause: 'refused', reason: `${verdict.message}: its code is never sent to a model` };
   let text: string;
   try {
-    text = opts.text ?? await readTextFile(join(opts.root, opts.file));
+    const disk = opts.text === undefined || opts.allowExecution ? await readTextFile(join(opts.root, opts.file)) : undefined;
+    // The tests run against the file on disk: shown an unsaved buffer, the model would write tests
+    // for code that is not what runs.
+    if (opts.text !== undefined && disk !== undefined && disk.replace(/\r\n/g, '\n') !== opts.text.replace(/\r\n/g, '\n')) {
+      return { ok: false, cause: 'unsaved', reason: `${opts.file} has unsaved changes: save it first, since the generated tests run against the file on disk` };
+    }
+    text = opts.text ?? disk!;
   } catch (e) {
     return { ok: false, cause: 'unreadable', reason: `cannot read ${opts.file}: ${e instanceof Error ? e.message : String(e)}` };
   }
