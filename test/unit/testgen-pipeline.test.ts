@@ -96,6 +96,21 @@ describe('test generation loop', () => {
     assert.equal(report.coverageNote, 'coverage was not measured');
   });
 
+  it('a repair whose imports break the file: the tests that passed are not sunk, the imports stay as they were', async () => {
+    const { ask } = asker(
+      { imports: "import { it, expect } from 'vitest';", tests: [test('passes'), test('wrong', 'WRONG')] },
+      { imports: "import { it, expect } from 'vitest';\nimport { helper } from './does-not-exist';", tests: [test('wrong', 'fixed')] },
+    );
+    const runner = new ScriptedRunner((req) => (req.content.includes('does-not-exist')
+      ? { output: 'Cannot find module ./does-not-exist', statuses: Object.fromEntries(req.names.map((n) => [n, { status: 'missing' }])) }
+      : { statuses: { wrong: req.content.includes('WRONG') ? { status: 'failed', message: 'expected 1 to be 2', assertion: true } : {} } }));
+    const report = await runTestGenPipeline({ ...INPUT, coverage: false }, { ask, runner, syntax });
+    assert.deepEqual(report.kept.map((k) => [k.name, k.passed]), [['passes', 3], ['wrong', 3]]);
+    assert.deepEqual(report.dropped, []);
+    assert.ok(!report.imports.includes('does-not-exist'));
+    assert.ok(runner.runs.slice(-3).every((r) => !r.content.includes('does-not-exist')), 'the stability runs use the imports that work');
+  });
+
   it('coverage gain: lines of the target the kept tests run that the existing tests\' run does not', async () => {
     const { ask } = asker({ imports: '', tests: [test('a'), test('b')] });
     const runner = new ScriptedRunner((req) => (req.coverageOf === undefined ? {}

@@ -148,21 +148,21 @@ export async function runTestGenPipeline(input: PipelineInput, deps: PipelineDep
   const runner = deps.runner;
 
   // One run of some tests in the scratch file, isolating a hang or a file that does not load.
-  const scratch = (tests: readonly GeneratedTest[]) => assembleScratch(imports, tests, {
+  const scratch = (tests: readonly GeneratedTest[], withImports: string) => assembleScratch(withImports, tests, {
     framework, goPackage: input.goPackage, testFile: ctx.placement.testFile, scratchFile: ctx.placement.scratchFile,
   });
-  const runOnce = (tests: readonly GeneratedTest[], coverage: boolean): Promise<RunOutcome> => {
+  const runOnce = (tests: readonly GeneratedTest[], coverage: boolean, withImports = imports): Promise<RunOutcome> => {
     signal?.throwIfAborted();
     return runner.run({
-      framework: ctx.framework, root: input.root, scratchFile: ctx.placement.scratchFile, content: scratch(tests),
+      framework: ctx.framework, root: input.root, scratchFile: ctx.placement.scratchFile, content: scratch(tests, withImports),
       names: tests.map((t) => t.name), timeoutMs, signal,
       ...(coverage ? { coverageOf: ctx.target.path } : {}),
     });
   };
-  const runIsolating = async (tests: readonly GeneratedTest[]): Promise<Map<string, Case>> => {
+  const runIsolating = async (tests: readonly GeneratedTest[], withImports = imports): Promise<Map<string, Case>> => {
     const out = new Map<string, Case>();
     if (tests.length === 0) return out;
-    const outcome = await runOnce(tests, false);
+    const outcome = await runOnce(tests, false, withImports);
     const resultOf = (o: RunOutcome, t: GeneratedTest): TestCaseResult => {
       const r = o.results.get(t.name) ?? { name: t.name, status: 'missing' as const };
       if (r.status !== 'missing' || r.message) return r;
@@ -179,7 +179,7 @@ export async function runTestGenPipeline(input: PipelineInput, deps: PipelineDep
     const suspects = tests.filter((t) => out.get(t.name)!.result.status === 'missing');
     log(`tests: the run ${outcome.timedOut ? 'timed out' : 'reported no test'}; running ${suspects.length} test${suspects.length === 1 ? '' : 's'} one at a time`);
     for (const t of suspects) {
-      const alone = await runOnce([t], false);
+      const alone = await runOnce([t], false, withImports);
       const r = resultOf(alone, t);
       out.set(t.name, { test: t, result: r, hung: alone.timedOut && r.status !== 'passed' });
     }
@@ -204,7 +204,7 @@ export async function runTestGenPipeline(input: PipelineInput, deps: PipelineDep
     log(`tests: repair turn ${turn} of ${repairTurns} for ${failed.map((f) => f.name).join(', ')}`);
     const reply = await deps.ask(repairRequest(ctx, imports, failed, input.cut, requestOpts));
     requests++;
-    imports = mergeImportText(framework, imports, stripJoiners(reply.imports));
+    const proposed = mergeImportText(framework, imports, stripJoiners(reply.imports));
     const repaired: GeneratedTest[] = [];
     for (const f of failed) {
       const fix = reply.tests.find((t) => stripJoiners(t.name).trim() === f.name)
@@ -220,7 +220,24 @@ export async function runTestGenPipeline(input: PipelineInput, deps: PipelineDep
       repaired.push(t);
     }
     if (repaired.length === 0) continue;
-    for (const [name, c] of await runIsolating(repaired)) cases.set(name, c);
+    // New imports are tried with the tests that pass: an import the repair added that breaks the
+    // file (a module that does not exist) must not sink them. If it does, the imports stay as they were.
+    const passing = [...cases.values()].filter((c) => c.result.status === 'passed').map((c) => c.test);
+    let results: Map<string, Case>;
+    if (proposed !== imports && passing.length > 0) {
+      const trial = await runIsolating([...passing, ...repaired], proposed);
+      if (passing.every((t) => trial.get(t.name)?.result.status === 'passed')) {
+        imports = proposed;
+        results = new Map(repaired.map((t) => [t.name, trial.get(t.name)!]));
+      } else {
+        log(`tests: the imports of repair turn ${turn} break tests that passed; they are not taken`);
+        results = await runIsolating(repaired);
+      }
+    } else {
+      imports = proposed;
+      results = await runIsolating(repaired);
+    }
+    for (const [name, c] of results) cases.set(name, c);
     settle();
   }
   for (const c of failing()) {
