@@ -111,6 +111,19 @@ describe('test generation loop', () => {
     assert.ok(runner.runs.slice(-3).every((r) => !r.content.includes('does-not-exist')), 'the stability runs use the imports that work');
   });
 
+  it('while nothing passes, a repair\'s imports replace the batch\'s: a bad import line can be taken out', async () => {
+    const { ask } = asker(
+      { imports: "import { it } from 'vitest';\nimport { f } from './wrong-path';", tests: [test('one'), test('two')] },
+      { imports: "import { it, expect } from 'vitest';\nimport { f } from './m';", tests: [test('one'), test('two')] },
+    );
+    const runner = new ScriptedRunner((req) => (req.content.includes('wrong-path')
+      ? { output: 'Cannot find module ./wrong-path', statuses: Object.fromEntries(req.names.map((n) => [n, { status: 'missing' }])) }
+      : {}));
+    const report = await runTestGenPipeline({ ...INPUT, coverage: false }, { ask, runner, syntax });
+    assert.deepEqual(report.kept.map((k) => k.name), ['one', 'two']);
+    assert.equal(report.imports, "import { it, expect } from 'vitest';\nimport { f } from './m';");
+  });
+
   it('coverage gain: lines of the target the kept tests run that the existing tests\' run does not', async () => {
     const { ask } = asker({ imports: '', tests: [test('a'), test('b')] });
     const runner = new ScriptedRunner((req) => (req.coverageOf === undefined ? {}

@@ -204,7 +204,11 @@ export async function runTestGenPipeline(input: PipelineInput, deps: PipelineDep
     log(`tests: repair turn ${turn} of ${repairTurns} for ${failed.map((f) => f.name).join(', ')}`);
     const reply = await deps.ask(repairRequest(ctx, imports, failed, input.cut, requestOpts));
     requests++;
-    const proposed = mergeImportText(framework, imports, stripJoiners(reply.imports));
+    // The reply's imports are the whole list: they replace the batch's while nothing passes (a bad
+    // import line could never be taken out otherwise), else they are added to it.
+    const passing = [...cases.values()].filter((c) => c.result.status === 'passed').map((c) => c.test);
+    const replyImports = stripJoiners(reply.imports);
+    const proposed = passing.length === 0 && replyImports.trim() !== '' ? mergeImportText(framework, '', replyImports) : mergeImportText(framework, imports, replyImports);
     const repaired: GeneratedTest[] = [];
     for (const f of failed) {
       const fix = reply.tests.find((t) => stripJoiners(t.name).trim() === f.name)
@@ -222,7 +226,6 @@ export async function runTestGenPipeline(input: PipelineInput, deps: PipelineDep
     if (repaired.length === 0) continue;
     // New imports are tried with the tests that pass: an import the repair added that breaks the
     // file (a module that does not exist) must not sink them. If it does, the imports stay as they were.
-    const passing = [...cases.values()].filter((c) => c.result.status === 'passed').map((c) => c.test);
     let results: Map<string, Case>;
     if (proposed !== imports && passing.length > 0) {
       const trial = await runIsolating([...passing, ...repaired], proposed);
