@@ -1,7 +1,7 @@
 // Lint rules, including the layer rule: src/core imports neither `vscode` nor Node I/O,
 // src/node never imports `vscode`, and nothing in src imports from the CLI or the editor adapter
 // except their own layer. And the zones of the house: shared rooms (everything outside a feature
-// folder) import no feature folder, and feature folders (`completion`, `review`, `tests`, in any
+// folder) import no feature folder, and feature folders (`completion`, `review`, `testgen`, in any
 // layer) do not import each other. The composition roots (src/vscode/extension.ts, src/cli) wire
 // features together and may import them all. test/unit/lint-zones.test.ts shows each zone fires.
 import tseslint from 'typescript-eslint';
@@ -13,7 +13,7 @@ const nodeIo = [
 const nodeIoPatterns = nodeIo.flatMap((m) => [m, `node:${m}`]);
 
 /** Feature folders: one per feature, in any layer (src/core/completion, src/vscode/completion, ...). */
-export const FEATURES = ['completion', 'review', 'tests'];
+export const FEATURES = ['completion', 'review', 'testgen'];
 
 const featurePatterns = (except) => FEATURES.filter((f) => f !== except).map((f) => ({
   group: [`**/${f}/**`, `**/${f}`], message: except ? `Feature folders do not import each other (${except} → ${f}): move what both need to a shared room.` : `Shared rooms import no feature folder (${f}): move what is shared out of it.`,

@@ -27,7 +27,7 @@ const FIRES: Array<[string, string, string, RegExp]> = [
   ['a shared editor room imports a feature', 'src/vscode/index/probe.ts', "import { registerInlineCompletions } from '../completion/register'; void registerInlineCompletions;", /Shared rooms import no feature folder/],
   ['completion imports review', 'src/core/completion/probe.ts', "import { review } from '../review/pipeline'; void review;", /do not import each other \(completion → review\)/],
   ['review imports completion', 'src/core/review/probe.ts', "import { CompletionEngine } from '../completion/engine'; void CompletionEngine;", /do not import each other \(review → completion\)/],
-  ['tests imports review, in the editor layer', 'src/vscode/tests/probe.ts', "import { x } from '../review/panel'; void x;", /do not import each other \(tests → review\)/],
+  ['testgen imports review, in the editor layer', 'src/vscode/testgen/probe.ts', "import { x } from '../review/panel'; void x;", /do not import each other \(testgen → review\)/],
   ['review in core still may not import the editor', 'src/core/review/probe.ts', "import * as vscode from 'vscode'; void vscode;", /editor-independent/],
 ];
 

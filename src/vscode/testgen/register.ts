@@ -80,6 +80,13 @@ export function registerTestGen(context: vscode.ExtensionContext, deps: TestGenD
     }
     const doc = editor?.document.uri.toString() === uri.toString() ? editor.document : undefined;
     const line = !wholeFile && doc && editor ? editor.selection.active.line + 1 : undefined;
+    // The tests run against the file on disk: unsaved edits are saved first, or nothing runs.
+    if (doc?.isDirty && allowExecution) {
+      const pick = await vscode.window.showWarningMessage(`Hearth runs the generated tests against the saved ${path.basename(file)}: save your changes first?`, 'Save and Generate');
+      if (pick !== 'Save and Generate' || !(await doc.save())) return;
+    }
+    // Unsaved text goes to the model only where nothing runs (Restricted Mode).
+    const text = doc?.isDirty ? doc.getText() : undefined;
 
     const controller = new AbortController();
     running = controller;
@@ -88,7 +95,7 @@ export function registerTestGen(context: vscode.ExtensionContext, deps: TestGenD
         { location: vscode.ProgressLocation.Notification, title: `Hearth: tests for ${line ? `${path.basename(file)}:${line}` : path.basename(file)}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
-          const once = (undecided?: Undecided) => generateOnce(root, file, line, doc?.getText(), allowExecution, controller.signal, (p) => progress.report({ message: progressText(p) }), undecided);
+          const once = (undecided?: Undecided) => generateOnce(root, file, line, text, allowExecution, controller.signal, (p) => progress.report({ message: progressText(p) }), undecided);
           const first = await once();
           if (first.ok || first.cause !== 'undecided' || !first.undecided) return first;
           // Ask once; remembered for the folder.
