@@ -10,7 +10,7 @@ import { cleanModelOutput } from '../text/modelOutput';
 import { excerpt } from '../text/sanitize';
 import type { ChatMessage, SamplingOptions, ThinkSetting } from './backend';
 import type { RequestMetrics } from './metrics';
-import type { Priority } from './scheduler';
+import { isPreempted, type Priority } from './scheduler';
 import type { JsonSchema, SchemaCheck, SchemaValidator } from './schemaValidator';
 import type { ChatModelRequest } from './session';
 
@@ -42,6 +42,32 @@ export interface StructuredResult<T> {
   readonly metrics: RequestMetrics;
   /** 1, or 2 when the first answer was unusable and the model was asked again. */
   readonly attempts: number;
+}
+
+/** What a feature asking for structured answers needs of a model session (ModelSession has it). */
+export interface StructuredSession {
+  readonly model: string;
+  readonly numCtx: { readonly numCtx: number };
+  readonly description: { readonly thinking: boolean };
+  readonly budget: { estimate(text: string): number };
+  structured<T>(req: StructuredRequest): Promise<StructuredResult<T>>;
+}
+
+/**
+ * `session.structured(req)`, asked again each time interactive work (a completion) preempts it in
+ * the shared scheduler; `onYield` is told each time. Any other failure, or a cancelled request, throws.
+ */
+export async function structuredAcrossPreemption<T>(
+  session: Pick<StructuredSession, 'structured'>, req: StructuredRequest, onYield?: () => void, signal = req.signal,
+): Promise<StructuredResult<T>> {
+  for (;;) {
+    try {
+      return await session.structured<T>(req);
+    } catch (e) {
+      if (!isPreempted(e) || signal?.aborted) throw e;
+      onYield?.();
+    }
+  }
 }
 
 export interface StructuredDeps {

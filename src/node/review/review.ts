@@ -15,8 +15,7 @@ import { ModelError } from '../../core/errors';
 import type { Logger } from '../../core/log';
 import { silentLogger } from '../../core/log';
 import type { ThinkSetting } from '../../core/model/backend';
-import { isPreempted } from '../../core/model/scheduler';
-import type { StructuredResult } from '../../core/model/structured';
+import { structuredAcrossPreemption, type StructuredSession } from '../../core/model/structured';
 import type { Definition } from '../../core/index/tags';
 import { replaceSpans, redact, type Redactor } from '../../core/privacy/redactor';
 import { mapStagedToWorktree } from '../../core/review/parseDiff';
@@ -38,13 +37,7 @@ import type { Workspace } from '../workspace';
 import { collectChanges, readWorktreeText, type ReviewScope } from './collect';
 
 /** What the orchestrator needs of a model session (ModelSession has it). */
-export interface ReviewSession {
-  readonly model: string;
-  readonly numCtx: { readonly numCtx: number };
-  readonly description: { readonly thinking: boolean };
-  readonly budget: { estimate(text: string): number };
-  structured<T>(req: ReturnType<typeof reviewRequest>): Promise<StructuredResult<T>>;
-}
+export type ReviewSession = StructuredSession;
 
 export type ReviewProgress =
   | { readonly stage: 'collect' }
@@ -198,18 +191,11 @@ export async function reviewChanges(opts: ReviewOptions): Promise<ReviewResult> 
     }
     try {
       const request = reviewRequest(parts, { think: session.description.thinking ? think : undefined, numPredict, priority: 'review', signal });
-      let reply: StructuredResult<ReviewReply>;
-      for (;;) {
-        try {
-          reply = await session.structured<ReviewReply>(request);
-          break;
-        } catch (e) {
-          // A completion needed the server: the scheduler closed this request; ask again after it.
-          if (!isPreempted(e) || signal?.aborted) throw e;
-          logger.info(`review: request ${i + 1} of ${plan.requests.length} gave way to a completion; asking again`);
-          opts.onProgress?.({ stage: 'yielded', done: i, total: plan.requests.length });
-        }
-      }
+      // A completion that needs the server closes this request; it is asked again after it.
+      const reply = await structuredAcrossPreemption<ReviewReply>(session, request, () => {
+        logger.info(`review: request ${i + 1} of ${plan.requests.length} gave way to a completion; asking again`);
+        opts.onProgress?.({ stage: 'yielded', done: i, total: plan.requests.length });
+      });
       if (reply.thinking) logger.info(`#${reply.metrics.id} review thinking (${reply.thinking.length} characters; never read as findings):\n----- thinking -----\n${reply.thinking}\n----- end of thinking -----`);
       outcomes.push(completeBatch(carried, reply.value.findings, validation));
     } catch (e) {

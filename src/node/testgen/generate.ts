@@ -16,8 +16,7 @@ import type { Definition, ImportSpec } from '../../core/index/tags';
 import type { Logger } from '../../core/log';
 import { silentLogger } from '../../core/log';
 import type { ThinkSetting } from '../../core/model/backend';
-import { isPreempted } from '../../core/model/scheduler';
-import type { StructuredRequest, StructuredResult } from '../../core/model/structured';
+import { structuredAcrossPreemption, type StructuredRequest, type StructuredSession } from '../../core/model/structured';
 import { redact, replaceSpans, type Redactor } from '../../core/privacy/redactor';
 import { mergeIntoTestFile, unitImportPath } from '../../core/testgen/assemble';
 import { declaredTestNames, importStyleOf } from '../../core/testgen/frameworks';
@@ -35,13 +34,7 @@ import { defaultGrammarPaths, GrammarLoader } from '../treesitter/loader';
 import type { Workspace } from '../workspace';
 
 /** What the orchestrator needs of a model session (ModelSession has it). */
-export interface TestGenSession {
-  readonly model: string;
-  readonly numCtx: { readonly numCtx: number };
-  readonly description: { readonly thinking: boolean };
-  readonly budget: { estimate(text: string): number };
-  structured<T>(req: StructuredRequest): Promise<StructuredResult<T>>;
-}
+export type TestGenSession = StructuredSession;
 
 /** The framework and placement for a source file (src/node/testgen/detect.ts), or what could not be decided. */
 export type FrameworkDetector = (root: string, source: string) => Promise<{ readonly framework: FrameworkChoice; readonly placement: Placement } | Undecided>;
@@ -232,18 +225,13 @@ export async function generateTests(opts: GenerateTestsOptions): Promise<Generat
 
   const goPackage = importStyleOf(framework) === 'go' ? goPackageOf(existing) ?? goPackageOf(text) : undefined;
   const ask = async (req: StructuredRequest): Promise<TestBatch> => {
-    for (;;) {
-      try {
-        const reply = await session.structured<TestBatch>(req);
-        if (reply.thinking) logger.info(`#${reply.metrics.id} tests thinking (${reply.thinking.length} characters; never read as tests):\n----- thinking -----\n${reply.thinking}\n----- end of thinking -----`);
-        return reply.value;
-      } catch (e) {
-        // A completion needed the server: the scheduler closed this request; ask again after it.
-        if (!isPreempted(e) || signal?.aborted) throw e;
-        logger.info('tests: a request gave way to a completion; asking again');
-        opts.onProgress?.({ stage: 'yielded' });
-      }
-    }
+    // A completion that needs the server closes this request; it is asked again after it.
+    const reply = await structuredAcrossPreemption<TestBatch>(session, req, () => {
+      logger.info('tests: a request gave way to a completion; asking again');
+      opts.onProgress?.({ stage: 'yielded' });
+    }, signal);
+    if (reply.thinking) logger.info(`#${reply.metrics.id} tests thinking (${reply.thinking.length} characters; never read as tests):\n----- thinking -----\n${reply.thinking}\n----- end of thinking -----`);
+    return reply.value;
   };
 
   let report: TestGenReport;
