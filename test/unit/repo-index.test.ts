@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RepoIndex, type IndexedFile } from '../../src/core/index/repoIndex';
-import { definitionSnippets, MAX_WHOLE_LINES, snippetOf } from '../../src/core/index/snippets';
+import { compactSnippet, definitionSnippets, MAX_WHOLE_LINES, snippetOf } from '../../src/core/index/snippets';
+import { rankFill } from '../../src/core/index/fillOrder';
 import { IndexContextProvider, importMatches, proximity } from '../../src/core/index/contextProvider';
 import type { Definition, FileTags, LanguageId } from '../../src/core/index/tags';
 import { cursorFromText } from '../../src/core/text/cursorText';
@@ -55,6 +56,20 @@ describe('definition snippets', () => {
   });
 });
 
+describe('compact snippets', () => {
+  it('a definition\'s signature from its name line, at most three lines, whatever its size', () => {
+    const body = Array.from({ length: 40 }, (_, i) => `  step${i}();`).join('\n');
+    const text = `// leading\nexport function big(a: number,\n    b: number,\n    c: number,\n    d: number): void {\n${body}\n}\n`;
+    const [s] = definitionSnippets('a.ts', text, { language: 'typescript', definitions: [{ ...def('big', 'function', 1, 46, 4) }], references: [], imports: [] });
+    assert.deepEqual(compactSnippet(s), { text: 'export function big(a: number,\n    b: number,\n    c: number,', startLine: 1, endLine: 3 });
+    const [p] = definitionSnippets('g.ts', GEO, { language: 'typescript', definitions: [def('Point', 'interface', 0, 3)], references: [], imports: [] });
+    assert.deepEqual(compactSnippet(p), { text: 'export interface Point {', startLine: 0, endLine: 0 }, 'a small type too: its first line stands for it');
+    const decorated = '@a\n@b\n@c\n@d\ndef run(x):\n    return x\n';
+    const [d] = definitionSnippets('r.py', decorated, { language: 'python', definitions: [{ ...def('run', 'function', 0, 5, 4), line: 4 }], references: [], imports: [] });
+    assert.deepEqual(compactSnippet(d), { text: 'def run(x):', startLine: 4, endLine: 4 }, 'a long run of decorators is left out');
+  });
+});
+
 describe('RepoIndex', () => {
   it('symbol table follows upserts, removals and renames (a rename is a removal and an upsert)', () => {
     const idx = sample();
@@ -72,6 +87,15 @@ describe('RepoIndex', () => {
     assert.equal(idx.file('src/geo.ts'), undefined);
     idx.upsert(indexed('src/geometry.ts', GEO, [def('Point', 'interface', 0, 3)], {}));
     assert.equal(idx.definitionsNamed('Point').length, 1, 're-indexing a file replaces its definitions');
+  });
+
+  it('knows the files of each folder', () => {
+    const idx = sample();
+    assert.deepEqual([...idx.filesInFolder('src')].sort(), ['src/geo.ts', 'src/use.ts']);
+    idx.remove('src/geo.ts');
+    assert.deepEqual([...idx.filesInFolder('src')], ['src/use.ts']);
+    idx.upsert(indexed('top.ts', 'const t = 1;\n', [def('t', 'constant', 0, 0)]));
+    assert.deepEqual([...idx.filesInFolder('')], ['top.ts']);
   });
 
   it('PageRank toward the focus ranks the files it uses above unrelated ones', () => {
@@ -201,7 +225,8 @@ describe('IndexContextProvider', () => {
     const CACHE = 'public class Cache extends Store {\n  private final Clock clock;\n  private final Ledger ledger;\n\n  public Entry fresh(String key) {\n    long t = clock.now();\n    return null;\n  }\n}\n';
     idx.upsert(indexed('src/Store.java', STORE, [def('Store', 'class', 0, 2), { ...def('get', 'method', 1, 1), container: 'Store' }], {}, [], 'java'));
     idx.upsert(indexed('src/Clock.java', CLOCK, [def('Clock', 'interface', 0, 2), { ...def('now', 'method', 1, 1), container: 'Clock' }], {}, [], 'java'));
-    idx.upsert(indexed('src/Ledger.java', UNUSED, [def('Ledger', 'class', 0, 2)], {}, [], 'java'));
+    // In another folder: the filling of the budget with the cursor's package would reach it otherwise.
+    idx.upsert(indexed('lib/Ledger.java', UNUSED, [def('Ledger', 'class', 0, 2)], {}, [], 'java'));
     idx.upsert(indexed('src/Cache.java', CACHE, [
       def('Cache', 'class', 0, 8),
       { ...def('clock', 'field', 1, 1), container: 'Cache' },
@@ -212,6 +237,78 @@ describe('IndexContextProvider', () => {
     assert.ok(got.includes('Store'), `the superclass in the class header: ${got.join(', ')}`);
     assert.ok(got.includes('Clock'), `the type of the field the method uses: ${got.join(', ')}`);
     assert.ok(!got.includes('Ledger'), 'a field the scope does not use brings nothing');
+  });
+});
+
+/**
+ * A Go package: the file at the cursor uses names of its own package (no import needed) outside
+ * the scope of the cursor, a sibling file defines constants next to the one it uses, and a file of
+ * another package is used by nothing.
+ */
+function goPackage(): { idx: RepoIndex; cursorText: string } {
+  const idx = new RepoIndex();
+  const SCANNER = 'package json\n\nconst (\n\tscanContinue = iota\n\tscanBeginObject\n\tscanEnd\n)\n\nfunc isSpace(c byte) bool {\n\treturn c == 32\n}\n';
+  idx.upsert(indexed('json/scanner.go', SCANNER, [
+    def('scanContinue', 'constant', 3, 3), def('scanBeginObject', 'constant', 4, 4), def('scanEnd', 'constant', 5, 5), def('isSpace', 'function', 8, 10, 8),
+  ], {}, [], 'go'));
+  const steps = Array.from({ length: 40 }, (_, i) => `\tx${i} := ${i}`).join('\n');
+  const STATE = `package json\n\ntype decodeState struct {\n\tdata []byte\n\topcode int\n}\n\nfunc (d *decodeState) init(data []byte) *decodeState {\n${steps}\n\treturn d\n}\n`;
+  idx.upsert(indexed('json/state.go', STATE, [
+    def('decodeState', 'struct', 2, 5, 2), { ...def('data', 'field', 3, 3), container: 'decodeState' }, { ...def('opcode', 'field', 4, 4), container: 'decodeState' },
+    { ...def('init', 'method', 7, 49, 7), container: 'decodeState' },
+  ], { scanContinue: 1 }, [], 'go'));
+  idx.upsert(indexed('other/unrelated.go', 'package other\n\nfunc Unrelated() int {\n\treturn 1\n}\n', [def('Unrelated', 'function', 2, 4, 2)], {}, [], 'go'));
+  const cursorText = 'package json\n\nfunc value(d *decodeState) {\n\td.init(nil)\n\tif d.opcode == scanContinue {\n\t}\n}\n\nfunc skip(d *decodeState) {\n\tx := 1\n\t_ = x\n}\n';
+  idx.upsert(indexed('json/decode.go', cursorText, [def('value', 'function', 2, 6, 2), def('skip', 'function', 8, 11, 8)], { decodeState: 2, init: 1, opcode: 1, scanContinue: 1 }, [], 'go'));
+  return { idx, cursorText };
+}
+
+describe('filling the budget', () => {
+  it('goes on past the scope\'s names with what the file uses elsewhere, then what stands next to it, compact and within the budget', () => {
+    const { idx, cursorText } = goPackage();
+    const p = provider(idx);
+    // In skip(): the scope names only `d`, `decodeState` and `x`.
+    const got = p.assemble(cursorFromText(cursorText, 9, 7, 'json/decode.go', 'go'), 2000);
+    const symbols = got.map((s) => s.symbol);
+    for (const want of ['decodeState', 'init', 'scanContinue']) assert.ok(symbols.includes(want), `${want} (used by the file outside the scope): ${symbols.join(', ')}`);
+    assert.ok(!symbols.includes('opcode') && got.find((s) => s.symbol === 'decodeState')!.text.includes('opcode int'), 'a field of a type packed whole is not packed again');
+    for (const want of ['scanBeginObject', 'scanEnd', 'isSpace']) assert.ok(symbols.includes(want), `${want} (next to what the file uses, same package): ${symbols.join(', ')}`);
+    assert.ok(!symbols.includes('Unrelated'), 'nothing reaches another package\'s unused file');
+    const init = got.find((s) => s.symbol === 'init')!;
+    assert.equal(init.text, 'func (d *decodeState) init(data []byte) *decodeState {', 'a big method only by its signature');
+    assert.equal(init.startLine, 7);
+    assert.equal(init.endLine, 7);
+    assert.ok(got.reduce((n, s) => n + s.tokens, 0) <= 2000);
+    const order = got.map((s) => `${s.path}:${String(s.startLine).padStart(4, '0')}`);
+    assert.deepEqual(order, [...order].sort(), 'one stable layout: by file and line');
+  });
+
+  it('a small budget is spent on the scope\'s own names first', () => {
+    const { idx, cursorText } = goPackage();
+    // In value(): the struct whole (25 tokens) and the constant (17); the method's body is too big even compact.
+    const got = provider(idx).assemble(cursorFromText(cursorText, 4, 10, 'json/decode.go', 'go'), 50);
+    assert.deepEqual(got.map((s) => s.symbol), ['scanContinue', 'decodeState'], 'by file: scanner.go, state.go');
+  });
+
+  it('the filled context is chosen once per scope: typing in the cursor\'s file does not change it', () => {
+    const { idx, cursorText } = goPackage();
+    const p = provider(idx);
+    const first = p.assemble(cursorFromText(cursorText, 9, 7, 'json/decode.go', 'go'), 2000);
+    const typed = cursorText.replace('\tx := 1', '\tx := scanEnd + isSpace(1)');
+    idx.upsert(indexed('json/decode.go', typed, [def('value', 'function', 2, 6, 2), def('skip', 'function', 8, 11, 8)], { decodeState: 2, init: 1, opcode: 1, scanContinue: 1, scanEnd: 1, isSpace: 1 }, [], 'go'));
+    assert.equal(p.assemble(cursorFromText(typed, 9, 20, 'json/decode.go', 'go'), 2000), first);
+  });
+
+  it('ranks toward the cursor\'s file, the same whatever order the files were indexed in', () => {
+    const { idx } = goPackage();
+    const input = { path: 'json/decode.go', scopeNames: new Set<string>(), noise: () => false, near: proximity('json/decode.go'), pick: (d: readonly unknown[], k: number) => d.slice(0, k) as never, maxPerName: 8, folderIsPackage: true };
+    const names = [...rankFill(idx, input)].map((d) => d.name);
+    assert.deepEqual(names.slice(0, 4).sort(), ['decodeState', 'init', 'opcode', 'scanContinue'], 'first the names the file uses');
+    assert.ok(!names.includes('Unrelated'));
+    assert.ok(names.includes('scanEnd'));
+    const reversed = new RepoIndex();
+    for (const path of [...idx.paths()].reverse()) reversed.upsert(idx.file(path)!);
+    assert.deepEqual([...rankFill(reversed, input)].map((d) => `${d.path}:${d.startLine}`), [...rankFill(idx, input)].map((d) => `${d.path}:${d.startLine}`));
   });
 });
 

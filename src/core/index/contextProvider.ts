@@ -1,11 +1,14 @@
 // Repository context for a completion: definitions, from other files, of the names used in the
 // scope around the cursor — resolved through the file's imports where possible, else by name and
-// rank — packed in priority order within a token budget. The result is the stable part of the
+// rank — packed in priority order within a token budget; budget left after them goes to the
+// compact signatures of definitions ranked toward the cursor's file (fillOrder.ts), so it is not
+// left unused while related definitions exist. The result is the stable part of the
 // prompt, so it is memoized per (file, enclosing scope) and changes only when the scope does or
 // another file of the index changes, not with every keystroke.
 import type { ContextProvider, ContextSnippet, CursorContext } from '../context/types';
 import type { RepoIndex } from './repoIndex';
-import type { IndexedDefinition, LocatedDefinition } from './snippets';
+import { compactSnippet, type IndexedDefinition, type LocatedDefinition } from './snippets';
+import { rankFill } from './fillOrder';
 export type { IndexedDefinition };
 import type { ImportSpec } from './tags';
 
@@ -30,6 +33,10 @@ const MAX_PER_NAME = 8;
 const NONE: readonly ContextSnippet[] = Object.freeze([]);
 /** The smallest a packed snippet can be: its file header (12) and one short line. */
 const MIN_SNIPPET_TOKENS = 16;
+/** Languages whose files see the names of the other files of their folder without an import. */
+const FOLDER_PACKAGES: ReadonlySet<string> = new Set(['go']);
+/** Definitions in a row read for the budget left but too big for it, after which the filling stops. */
+const MAX_FILL_MISSES = 12;
 /** Longest line read for the names it uses. */
 const MAX_LINE_CHARS = 2000;
 /** Definitions whose members the code around the cursor goes on to use. */
@@ -194,6 +201,7 @@ export class IndexContextProvider implements ContextProvider {
 
   /** The scope's context; `cut` when the deadline stopped the reading of definitions (after MIN_READS). */
   private compute(cursor: CursorContext, { line, from, to }: CursorScope, imports: readonly ImportSpec[], budget: number, deadline: number): { snippets: ContextSnippet[]; cut: boolean } {
+    const index = this.index;
     const uses = new Map<string, number>();
     const read = scopeReader(cursor, line);
     for (const m of read(from, to).matchAll(IDENT)) uses.set(m[0], (uses.get(m[0]) ?? 0) + 1);
@@ -261,30 +269,81 @@ export class IndexContextProvider implements ContextProvider {
 
     const window = cursor.prefix.slice(-20000) + cursor.suffix.slice(0, 8000);
     const chosen: ContextSnippet[] = [];
+    /** Definitions packed, or too big even compact. */
     const seen = new Set<string>();
+    /** Definitions too big whole. */
+    const tried = new Set<string>();
     let used = 0;
     let reads = 0;
     let cut = false;
-    for (const { def: located } of scored) {
+    /** Packs one definition, whole (as its snippet rule has it) or compact; false once nothing more can be packed. */
+    const take = (located: LocatedDefinition, compact: boolean): boolean => {
       // Nothing fits in what is left (a snippet costs its header and a line at least): stop
       // rather than cut thousands of candidates that cannot be packed.
-      if (budget - used < MIN_SNIPPET_TOKENS) break;
+      if (budget - used < MIN_SNIPPET_TOKENS) return false;
       // Out of time: what is chosen so far is the context for now (reading definitions is the slow part).
       if (reads >= MIN_READS && this.now() > deadline) {
         cut = true;
-        break;
+        return false;
       }
-      reads++;
       const id = `${located.path}:${located.startLine}:${located.name}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
+      if (seen.has(id) || (!compact && tried.has(id))) return true;
+      // Already there inside a definition packed whole (a field of a small type).
+      if (chosen.some((c) => c.path === located.path && c.startLine <= located.startLine && located.endLine <= c.endLine)) return true;
+      reads++;
       const def = this.opts.snippet(located);
-      if (!def) continue;
-      if (def.text.length > 20 && window.includes(def.text)) continue; // already in the prompt
-      const tokens = this.opts.estimate(def.text) + 12; // + the file header around it
-      if (used + tokens > budget) continue;
+      if (!def) return true;
+      const part = compact ? compactSnippet(def) : { text: def.text, startLine: def.textStartLine, endLine: def.textEndLine };
+      if (!part) return true;
+      if (part.text.length > 20 && window.includes(part.text)) return true; // already in the prompt
+      const tokens = this.opts.estimate(part.text) + 12; // + the file header around it
+      if (used + tokens > budget) {
+        // Too big whole: its signature may still fit, after everything the scope names.
+        if (compact) seen.add(id);
+        else if (!tried.has(id)) {
+          tried.add(id);
+          tooBig.push(located);
+        }
+        return true;
+      }
+      seen.add(id);
       used += tokens;
-      chosen.push({ kind: def.whole && def.kind !== 'function' && def.kind !== 'method' ? 'type' : 'definition', path: def.path, startLine: def.textStartLine, endLine: def.textEndLine, symbol: def.name, text: def.text, tokens });
+      const kind = !compact && def.whole && def.kind !== 'function' && def.kind !== 'method' ? 'type' : 'definition';
+      chosen.push({ kind, path: def.path, startLine: part.startLine, endLine: part.endLine, symbol: def.name, text: part.text, tokens });
+      return true;
+    };
+    const tooBig: LocatedDefinition[] = [];
+    let going = true;
+    for (const { def } of scored) if (!(going = take(def, false))) break;
+    // Budget left once the scope's names are resolved: definitions ranked toward the cursor's file,
+    // compact, so that it is spent on as many of them as it holds.
+    // What is left is often too little for most: give up after a run of definitions that do not fit
+    // rather than read thousands of them.
+    let misses = 0;
+    const fits = (def: LocatedDefinition): boolean => {
+      const [packed, read] = [chosen.length, reads];
+      if (!take(def, true)) return false;
+      if (chosen.length > packed) misses = 0;
+      else if (reads > read && ++misses >= MAX_FILL_MISSES) return false;
+      return true;
+    };
+    if (going) for (const def of tooBig) if (!(going = fits(def))) break;
+    if (going) {
+      const fill = rankFill(index, {
+        path: cursor.path,
+        scopeNames: new Set([...uses].filter(([, n]) => n > 0).map(([name]) => name)),
+        noise: (name) => NOISE.has(name),
+        near,
+        pick: (defs, k) => nearest(defs, near, k),
+        maxPerName: MAX_PER_NAME,
+        folderIsPackage: FOLDER_PACKAGES.has(index.file(cursor.path)?.language ?? ''),
+        imported: (name, defs) => {
+          const imp = importedNames.get(name);
+          const matched = imp ? defs.filter((d) => importMatches(imp.source, d.path)) : [];
+          return matched.length > 0 ? matched : undefined;
+        },
+      });
+      for (const def of fill) if (!fits(def)) break;
     }
     // Stable layout: the same set always renders in the same order.
     return { snippets: chosen.sort((a, b) => compareText(a.path, b.path) || a.startLine - b.startLine), cut };

@@ -28,6 +28,12 @@ export function moduleStem(path: string): string {
   return base;
 }
 
+/** The folder of a root-relative path: '' for a file at the root. */
+export function folderOf(path: string): string {
+  const cut = path.lastIndexOf('/');
+  return cut < 0 ? '' : path.slice(0, cut);
+}
+
 const DAMPING = 0.85;
 const ITERATIONS = 24;
 const RANK_CACHE = 16;
@@ -47,6 +53,8 @@ export class RepoIndex {
   private readonly usedBy = new Map<string, Set<string>>();
   /** Module stem (file name without extension; the folder's name for index/__init__/mod files) → paths. */
   private readonly byStem = new Map<string, Set<string>>();
+  /** Folder ('' for the root) → paths of the files directly in it. */
+  private readonly byFolder = new Map<string, Set<string>>();
   private version = 0;
   private readonly rankCache = new Map<string, ReadonlyMap<string, number>>();
   /** Recent changes as (revision, path), to tell which files changed since a given revision. */
@@ -107,6 +115,10 @@ export class RepoIndex {
     let set = this.byStem.get(stem);
     if (!set) this.byStem.set(stem, (set = new Set()));
     set.add(file.path);
+    const folder = folderOf(file.path);
+    let siblings = this.byFolder.get(folder);
+    if (!siblings) this.byFolder.set(folder, (siblings = new Set()));
+    siblings.add(file.path);
     for (const d of file.definitions) {
       const list = this.byName.get(d.name);
       if (list) list.push(d);
@@ -139,6 +151,11 @@ export class RepoIndex {
   /** Paths whose module stem is `stem` ('geo' for src/geo.ts and for src/geo/index.ts). */
   pathsWithStem(stem: string): ReadonlySet<string> {
     return this.byStem.get(stem) ?? EMPTY;
+  }
+
+  /** Paths of the files directly in a folder ('src/net' for src/net/http.go; '' for the root). */
+  filesInFolder(folder: string): ReadonlySet<string> {
+    return this.byFolder.get(folder) ?? EMPTY;
   }
 
   /** Files that use a name. */
@@ -236,6 +253,9 @@ export class RepoIndex {
     const old = this.files.get(path);
     if (!old) return;
     this.byStem.get(moduleStem(path))?.delete(path);
+    const siblings = this.byFolder.get(folderOf(path));
+    siblings?.delete(path);
+    if (siblings?.size === 0) this.byFolder.delete(folderOf(path));
     for (const name of old.references.keys()) this.usedBy.get(name)?.delete(path);
     for (const d of old.definitions) {
       const list = this.byName.get(d.name);

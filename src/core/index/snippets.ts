@@ -72,3 +72,22 @@ export function snippetOf(def: LocatedDefinition, lineCount: number, lines: (fro
   const plan = planSnippet(def, lineCount, (from, to) => lines(from, to).length);
   return cutSnippet(def, plan, lines(plan.start, plan.end));
 }
+
+/** Lines of a definition's compact form: from its name line to its signature's end, at most this many. */
+export const COMPACT_LINES = 3;
+
+/**
+ * A definition in a few lines, for context that goes on past the definitions the scope names: its
+ * signature from the first line of its text to the end of its declaration, at most COMPACT_LINES
+ * lines from its name line (a long run of decorators or comments before the name is left out).
+ * Undefined when the text does not reach the name line (a cut signature).
+ */
+export function compactSnippet(def: IndexedDefinition): { text: string; startLine: number; endLine: number } | undefined {
+  const lines = def.text.split('\n');
+  const last = def.textStartLine + lines.length - 1;
+  if (def.line < def.textStartLine || def.line > last) return undefined;
+  const start = def.line - def.textStartLine >= COMPACT_LINES ? def.line : def.textStartLine;
+  const end = Math.min(last, def.textEndLine, Math.max(def.line, def.signatureEndLine), def.line + COMPACT_LINES - 1);
+  if (start === def.textStartLine && end === last) return { text: def.text, startLine: start, endLine: end };
+  return { text: lines.slice(start - def.textStartLine, end - def.textStartLine + 1).join('\n'), startLine: start, endLine: end };
+}
