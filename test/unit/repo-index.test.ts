@@ -299,6 +299,32 @@ describe('filling the budget', () => {
     assert.equal(p.assemble(cursorFromText(typed, 9, 20, 'json/decode.go', 'go'), 2000), first);
   });
 
+  it('Go: a name the file does not import is its own package\'s, when the package defines it', () => {
+    const { idx, cursorText } = goPackage();
+    idx.upsert(indexed('other/space.go', 'package other\n\nfunc isSpace(r rune) bool {\n\treturn r == 32\n}\n', [def('isSpace', 'function', 2, 4, 2)], {}, [], 'go'));
+    const typed = cursorText.replace('\tx := 1', '\tx := isSpace(1)');
+    idx.upsert(indexed('json/decode.go', typed, [def('value', 'function', 2, 6, 2), def('skip', 'function', 8, 11, 8)], { decodeState: 2, isSpace: 1 }, [], 'go'));
+    const got = provider(idx).assemble(cursorFromText(typed, 9, 7, 'json/decode.go', 'go'), 2000);
+    assert.deepEqual(got.filter((s) => s.symbol === 'isSpace').map((s) => s.path), ['json/scanner.go']);
+  });
+
+  it('Python: `mod.attr` of a module the file imports (`from . import mod`, `import pkg`) is that module\'s', () => {
+    const idx = new RepoIndex();
+    const fn = (name: string) => `def ${name}(x):\n    return x\n`;
+    idx.upsert(indexed('req/utils.py', fn('quote'), [def('quote', 'function', 0, 1)], {}, [], 'python'));
+    idx.upsert(indexed('req/compat/__init__.py', fn('urlparse'), [def('urlparse', 'function', 0, 1)], {}, [], 'python'));
+    // Other definitions of the same names, nearer the cursor's folder.
+    for (const dir of ['req/a', 'req/b', 'req/c']) {
+      idx.upsert(indexed(`${dir}/quote.py`, `${fn('quote')}${fn('urlparse')}`, [def('quote', 'function', 0, 1), def('urlparse', 'function', 2, 3)], {}, [], 'python'));
+    }
+    const USE = 'from . import utils\nimport compat\n\ndef send(url):\n    u = compat.urlparse(url)\n    return utils.quote(u)\n';
+    idx.upsert(indexed('req/sessions.py', USE, [def('send', 'function', 3, 5)], { utils: 1, compat: 1, quote: 1, urlparse: 1 },
+      [{ source: '.', names: ['utils'], line: 0 }, { source: 'compat', names: ['*'], line: 1 }], 'python'));
+    // A budget for two small definitions: the modules' own come first.
+    const got = provider(idx).assemble(cursorFromText(USE, 5, 4, 'req/sessions.py', 'python'), 50);
+    assert.deepEqual(got.map((s) => `${s.path}:${s.symbol}`), ['req/compat/__init__.py:urlparse', 'req/utils.py:quote']);
+  });
+
   it('ranks toward the cursor\'s file, the same whatever order the files were indexed in', () => {
     const { idx } = goPackage();
     const input = { path: 'json/decode.go', scopeNames: new Set<string>(), noise: () => false, near: proximity('json/decode.go'), pick: (d: readonly unknown[], k: number) => d.slice(0, k) as never, maxPerName: 8, folderIsPackage: true };

@@ -6,7 +6,7 @@
 // prompt, so it is memoized per (file, enclosing scope) and changes only when the scope does or
 // another file of the index changes, not with every keystroke.
 import type { ContextProvider, ContextSnippet, CursorContext } from '../context/types';
-import type { RepoIndex } from './repoIndex';
+import { folderOf, type RepoIndex } from './repoIndex';
 import { compactSnippet, type IndexedDefinition, type LocatedDefinition } from './snippets';
 import { rankFill } from './fillOrder';
 export type { IndexedDefinition };
@@ -199,6 +199,27 @@ export class IndexContextProvider implements ContextProvider {
     }
   }
 
+  /**
+   * Python: a module bound to a name (`import pkg`, `import pkg.mod`, `from . import mod`) and used
+   * in the scope as `mod.attr`: attr is that module's top-level definition, whatever else is named so.
+   */
+  private addModuleAttributes(scopeText: string, imports: readonly ImportSpec[], path: string, near: (path: string) => number, scored: Array<{ def: LocatedDefinition; score: number }>): void {
+    for (const imp of imports) {
+      const bound = imp.names.includes('*') ? [[imp.source, imp.source]] : imp.names.map((n) => [n, `${imp.source}.${n}`]);
+      for (const [alias, module] of bound) {
+        if (!/^[A-Za-z_][\w.]*$/.test(alias) || !scopeText.includes(`${alias}.`)) continue;
+        const attrs = new Map<string, number>();
+        for (const m of scopeText.matchAll(new RegExp(`(?<![\\w.])${alias.replace(/\./g, '\\.')}\\.([A-Za-z_]\\w*)`, 'g'))) attrs.set(m[1], (attrs.get(m[1]) ?? 0) + 1);
+        if (attrs.size === 0) continue;
+        const paths = new Set(this.modulePaths(module, path));
+        for (const [attr, count] of attrs) {
+          const defs = this.index.definitionsNamed(attr).filter((d) => d.container === undefined && paths.has(d.path));
+          for (const def of defs) scored.push({ def, score: (Math.log2(1 + count) * 8 * near(def.path)) / Math.sqrt(defs.length) });
+        }
+      }
+    }
+  }
+
   /** The scope's context; `cut` when the deadline stopped the reading of definitions (after MIN_READS). */
   private compute(cursor: CursorContext, { line, from, to }: CursorScope, imports: readonly ImportSpec[], budget: number, deadline: number): { snippets: ContextSnippet[]; cut: boolean } {
     const index = this.index;
@@ -207,6 +228,8 @@ export class IndexContextProvider implements ContextProvider {
     for (const m of read(from, to).matchAll(IDENT)) uses.set(m[0], (uses.get(m[0]) ?? 0) + 1);
     this.addSyntaxPathTypes(read, line, cursor.path, uses);
     const localNames = new Set(this.index.file(cursor.path)?.definitions.map((d) => d.name));
+    const folderIsPackage = FOLDER_PACKAGES.has(index.file(cursor.path)?.language ?? '');
+    const folder = folderOf(cursor.path);
     const importedNames = new Map<string, ImportSpec>();
     for (const imp of imports) for (const n of imp.names) importedNames.set(n, imp);
     // Near files first: a cheap stand-in for the reference graph's rank, affordable per keystroke.
@@ -227,12 +250,16 @@ export class IndexContextProvider implements ContextProvider {
         for (const def of top.slice(0, 40)) scored.push({ def, score: (0.6 / Math.sqrt(top.length)) * near(path) });
       }
     }
+    if (index.file(cursor.path)?.language === 'python') this.addModuleAttributes(read(from, to), imports, cursor.path, near, scored);
     for (const [name, count] of uses) {
       if (NOISE.has(name) || name.length < 2) continue;
       const defs = this.index.definitionsNamed(name).filter((d) => d.path !== cursor.path);
       if (defs.length === 0) continue;
       const imp = importedNames.get(name);
-      const viaImport = imp ? defs.filter((d) => importMatches(imp.source, d.path)) : [];
+      // In a language whose folder is a package, a name the file does not import is the package's
+      // own when the package defines it (Go: no import, no qualifier).
+      const viaImport = imp ? defs.filter((d) => importMatches(imp.source, d.path))
+        : folderIsPackage ? defs.filter((d) => folderOf(d.path) === folder) : [];
       const candidates = viaImport.length > 0 ? viaImport : defs;
       const base = (count === IMPORTED_ONLY ? 0.5 : Math.log2(1 + count)) * (imp ? 4 : 1) * (localNames.has(name) ? 0.3 : 1) / Math.sqrt(candidates.length);
       // An ambiguous name: the nearest few, chosen the same way whatever order the files were indexed in.
@@ -336,10 +363,11 @@ export class IndexContextProvider implements ContextProvider {
         near,
         pick: (defs, k) => nearest(defs, near, k),
         maxPerName: MAX_PER_NAME,
-        folderIsPackage: FOLDER_PACKAGES.has(index.file(cursor.path)?.language ?? ''),
+        folderIsPackage,
         imported: (name, defs) => {
           const imp = importedNames.get(name);
-          const matched = imp ? defs.filter((d) => importMatches(imp.source, d.path)) : [];
+          const matched = imp ? defs.filter((d) => importMatches(imp.source, d.path))
+            : folderIsPackage ? defs.filter((d) => folderOf(d.path) === folder) : [];
           return matched.length > 0 ? matched : undefined;
         },
       });

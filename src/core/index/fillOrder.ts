@@ -37,7 +37,7 @@ export interface FillInput {
   readonly maxPerName: number;
   /** The files of the cursor's folder see each other's names without an import (a Go package). */
   readonly folderIsPackage: boolean;
-  /** Of the definitions of a name the cursor's file uses, those its imports point to, if it says. */
+  /** Of the definitions of a name the cursor's file uses, those its imports (or its own package) point to, if they say. */
   readonly imported?: (name: string, defs: readonly LocatedDefinition[]) => readonly LocatedDefinition[] | undefined;
 }
 
