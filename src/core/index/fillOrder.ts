@@ -20,7 +20,11 @@ const DAMPING = 0.85;
  */
 const MAX_FIRST_STEP_NAMES = 1000;
 const MAX_SECOND_STEP_NAMES = 600;
-/** A name with more definitions than this says next to nothing a step away from the cursor: not followed there. */
+/**
+ * A name with more definitions than this says next to nothing about which is meant (and costs a
+ * pass over all of them): not followed from the cursor's file, nor a step further from a smaller count.
+ */
+const MAX_FIRST_STEP_DEFINITIONS = 64;
 const MAX_SECOND_STEP_DEFINITIONS = 24;
 
 export interface FillInput {
@@ -103,7 +107,7 @@ export function* rankFill(index: RepoIndex, input: FillInput): Generator<Located
   const file = index.file(input.path);
   const own = new Map(file?.references ?? []);
   for (const name of input.scopeNames) if (!own.has(name)) own.set(name, 1);
-  step(input.path, own, MAX_FIRST_STEP_NAMES, Infinity, 1, (name) => (input.scopeNames.has(name) ? 10 : 1), input.path, fileMass, input.imported);
+  step(input.path, own, MAX_FIRST_STEP_NAMES, MAX_FIRST_STEP_DEFINITIONS, 1, (name) => (input.scopeNames.has(name) ? 10 : 1), input.path, fileMass, input.imported);
   const reached = [...fileMass].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
   let left = MAX_SECOND_STEP_NAMES;
   for (const [path, mass] of reached.slice(0, SECOND_STEP_FILES)) {
