@@ -59,3 +59,41 @@ describe('the index build yields to the event loop', () => {
     }
   });
 });
+
+describe('a file the parser cannot take', () => {
+  it('stands with no symbols until it changes: the next start takes it from the cache instead of waiting on it again', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'hearth-hang-'));
+    const cacheFile = `${root}-cache.json`;
+    try {
+      mkdirSync(join(root, 'src'), { recursive: true });
+      for (let i = 0; i < 6; i++) writeFileSync(join(root, 'src', `m${i}.ts`), `export function f${i}(): number {\n  return ${i};\n}\n`);
+      writeFileSync(join(root, 'src', 'hang-me.ts'), 'export const x = 1;\n');
+      const pool = { fileTimeoutMs: 3000, faults: { hangOn: 'hang-me' } };
+      const cold = new IndexService({ root, cacheFile, logger: silentLogger, git: null, workers: 1, pool });
+      const first = await cold.build();
+      await cold.dispose();
+      assert.equal(first.errors, 1, 'the hanging file timed out');
+      assert.equal(first.files, 7);
+
+      const warm = new IndexService({ root, cacheFile, logger: silentLogger, git: null, workers: 1, pool });
+      const t0 = performance.now();
+      const second = await warm.build();
+      const ms = performance.now() - t0;
+      assert.equal(second.cacheHits, 7, 'every file from the cache, the failed one included');
+      assert.equal(second.parsed, 0);
+      assert.ok(ms < 3000, `the warm start did not wait for the parser's timeout (${Math.round(ms)} ms)`);
+      assert.deepEqual(warm.index.file('src/hang-me.ts')?.definitions, [], 'no symbols from it');
+      await warm.dispose();
+
+      // Changed, it is parsed again.
+      writeFileSync(join(root, 'src', 'hang-me.ts'), 'export const x = 2;\nexport const y = 3;\n');
+      const again = new IndexService({ root, cacheFile, logger: silentLogger, git: null, workers: 1, pool });
+      const third = await again.build();
+      await again.dispose();
+      assert.equal(third.parsed, 1, 'the changed file is tried again');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+      rmSync(cacheFile, { force: true });
+    }
+  });
+});

@@ -10,7 +10,7 @@ import type { FileTags, LanguageId } from '../../core/index/tags';
 import { readTextFileSync } from '../fs/readText';
 import { TextLines } from '../../core/text/cursorText';
 import { languageForPath } from '../treesitter/languages';
-import { ParsePool } from './parsePool';
+import { ParsePool, type ParsePoolOptions } from './parsePool';
 import { BuildTrace } from './buildTrace';
 import { SpanReader } from './spanReader';
 import { TagsCache } from './tagsCache';
@@ -52,6 +52,8 @@ export interface IndexServiceOptions {
    * own rules; what they refuse is left out without a tally in `skipped`.
    */
   readonly files?: readonly string[];
+  /** Parse pool settings beyond the worker count (tests: a shorter per-file timeout, injected faults). */
+  readonly pool?: Omit<ParsePoolOptions, 'workers'>;
 }
 
 interface Entry { size: number; mtimeMs: number; tags: FileTags }
@@ -76,7 +78,7 @@ export class IndexService {
   private disposed = false;
 
   constructor(private readonly opts: IndexServiceOptions) {
-    this.pool = new ParsePool({ workers: opts.workers });
+    this.pool = new ParsePool({ ...opts.pool, workers: opts.workers });
     this.git = opts.git === null ? undefined : opts.git ?? new GitRunner(opts.root);
     this.gate = new PrivacyGate(opts.root, { git: this.git, mode: () => this.walkMode });
     this.cache = opts.cacheFile ? new TagsCache(opts.cacheFile, INDEX_FORMAT_VERSION) : undefined;
@@ -143,6 +145,12 @@ export class IndexService {
       ? this.pool.parseFiles(toParse, (file, result) => {
         progress();
         if (result.tags) this.accept(file.path, { size: file.size, mtimeMs: file.mtimeMs, tags: result.tags });
+        // A file the parser could not take (it hung or crashed a worker) stands with no symbols
+        // until it changes, and is cached so: else every start would wait on it again.
+        else if (result.error !== undefined && !signal?.aborted) {
+          this.opts.logger.debug(`Index: ${file.path} not parsed (${result.error}); skipped until it changes`);
+          this.accept(file.path, { size: file.size, mtimeMs: file.mtimeMs, tags: { language: file.language, definitions: [], references: [], imports: [] } });
+        }
       }, signal)
       : undefined;
     // Awaited below; until then a failure must not count as unhandled.
