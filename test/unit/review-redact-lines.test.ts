@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Redactor, SecretSpan } from '../../src/core/privacy/redactor';
-import { redactLines } from '../../src/node/review/review';
+import { redactLines } from '../../src/core/privacy/redactor';
 
 /** Finds every occurrence of the given strings, as the real redactor would find credentials. */
 function finds(...secrets: string[]): Redactor {

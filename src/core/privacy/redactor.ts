@@ -35,6 +35,28 @@ export async function redact(redactor: Redactor, text: string, opts?: { cache?: 
 }
 
 /**
+ * The lines of `text` with every credential replaced by its marker, in place: a credential across
+ * line ends (a private key) leaves a marker on each of its lines, so line N stays line N (review
+ * and test generation number the lines they send). Line ends (and a CR of CRLF) are not part of
+ * the lines.
+ */
+export async function redactLines(redactor: Redactor, text: string): Promise<string[]> {
+  if (text === '') return [];
+  const spans = await redactor.find(text);
+  const out: string[] = [];
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (start === text.length && end === text.length) break; // the final line end starts no line
+    const line = spans.length ? replaceSpans(text, spans, start, end) : text.slice(start, end);
+    out.push(line.endsWith('\r') ? line.slice(0, -1) : line);
+    start = end + 1;
+  }
+  return out;
+}
+
+/**
  * The windows around a cursor with their credentials removed, judged on more text than the windows
  * hold: a credential that the cursor splits in two, or that a window's edge cuts (a private key whose
  * BEGIN line lies above the window), is found whole and removed from both sides. `before` ends at

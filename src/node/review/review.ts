@@ -17,7 +17,7 @@ import { silentLogger } from '../../core/log';
 import type { ThinkSetting } from '../../core/model/backend';
 import { structuredAcrossPreemption, type StructuredSession } from '../../core/model/structured';
 import type { Definition } from '../../core/index/tags';
-import { replaceSpans, redact, type Redactor } from '../../core/privacy/redactor';
+import { redact, redactLines, type Redactor } from '../../core/privacy/redactor';
 import { mapStagedToWorktree } from '../../core/review/parseDiff';
 import { worktreeRange } from '../../core/review/threads';
 import {
@@ -311,27 +311,6 @@ function newSideRange(h: Hunk): { from: number; to: number } | undefined {
     to = Math.max(to, l.newLine - 1);
   }
   return from === Infinity ? undefined : { from, to };
-}
-
-/**
- * The lines of `text` with every credential replaced by its marker, in place: a credential across
- * line ends (a private key) leaves a marker on each of its lines, so line N stays line N.
- * Line ends (and a CR of CRLF) are not part of the lines.
- */
-export async function redactLines(redactor: Redactor, text: string): Promise<string[]> {
-  if (text === '') return [];
-  const spans = await redactor.find(text);
-  const out: string[] = [];
-  let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    if (start === text.length && end === text.length) break; // the final line end starts no line
-    const line = spans.length ? replaceSpans(text, spans, start, end) : text.slice(start, end);
-    out.push(line.endsWith('\r') ? line.slice(0, -1) : line);
-    start = end + 1;
-  }
-  return out;
 }
 
 /** A hunk whose new-side lines are the redacted text's lines, and whose removed lines are redacted together. */

@@ -17,7 +17,7 @@ import type { Logger } from '../../core/log';
 import { silentLogger } from '../../core/log';
 import type { ThinkSetting } from '../../core/model/backend';
 import { structuredAcrossPreemption, type StructuredRequest, type StructuredSession } from '../../core/model/structured';
-import { redact, replaceSpans, type Redactor } from '../../core/privacy/redactor';
+import { redact, redactLines, type Redactor } from '../../core/privacy/redactor';
 import { mergeIntoTestFile, unitImportPath } from '../../core/testgen/assemble';
 import { declaredTestNames, importStyleOf } from '../../core/testgen/frameworks';
 import { runTestGenPipeline, type BaselineRun, type TestGenProgress } from '../../core/testgen/pipeline';
@@ -335,25 +335,4 @@ export function importLines(lines: readonly string[], specs: readonly ImportSpec
     last = e;
   }
   return out.join('\n');
-}
-
-/**
- * The lines of `text` with every credential replaced by its marker, in place: a credential across
- * line ends (a private key) leaves a marker on each of its lines, so line N stays line N.
- */
-async function redactLines(redactor: Redactor, text: string): Promise<string[]> {
-  if (text === '') return [];
-  const spans = await redactor.find(text);
-  const out: string[] = [];
-  let start = 0;
-  for (;;) {
-    const nl = text.indexOf('\n', start);
-    const end = nl < 0 ? text.length : nl;
-    if (nl < 0 && start === text.length && out.length) break; // the last line end starts no line
-    const line = spans.length ? replaceSpans(text, spans, start, end) : text.slice(start, end);
-    out.push(line.endsWith('\r') ? line.slice(0, -1) : line);
-    if (nl < 0) break;
-    start = nl + 1;
-  }
-  return out;
 }
