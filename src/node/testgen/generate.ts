@@ -203,7 +203,7 @@ export async function generateTests(opts: GenerateTestsOptions): Promise<Generat
   const definitions: string[] = [];
   if (opts.workspace) {
     try {
-      const packed = await opts.workspace.pack([{ path: opts.file, startLine: from, endLine: to }], Math.floor(budget / 3), { texts: new Map([[opts.file, redactedText]]) });
+      const packed = await opts.workspace.pack([{ path: opts.file, startLine: from, endLine: to }], Math.floor(budget / 3), { texts: new Map([[opts.file, redactedText]]), kinds: ['enclosing', 'used'] });
       for (const it of packed.items.filter((i) => i.kind === 'used').slice(0, MAX_DEFINITIONS)) {
         definitions.push(`// ${it.path}:${it.startLine + 1}-${it.endLine + 1}\n${await redact(opts.redactor, it.text)}`);
       }
