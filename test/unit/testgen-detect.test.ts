@@ -116,6 +116,26 @@ describe('detection through an injected file system', () => {
     assert.equal(got.placement.testFile, 'src/a.spec.ts');
   });
 
+  it('where nothing decides, the framework the user chose; its test file follows the project\'s layout', async () => {
+    const fs = memFs({
+      'package.json': JSON.stringify({ name: 'x' }),
+      'src/a.ts': '', 'src/a.spec.ts': '', 'src/c.ts': '',
+    });
+    const undecided = await detectTestSetup('/r', 'src/c.ts', { fs });
+    assert.ok(isUndecided(undecided));
+    const got = await detectTestSetup('/r', 'src/c.ts', { fs, framework: 'mocha', scratchId: 'z' });
+    assert.ok(!isUndecided(got));
+    assert.deepEqual(got.framework, { framework: 'mocha', language: 'typescript', projectDir: '.', evidence: 'chosen by you for this folder' });
+    assert.equal(got.placement.testFile, 'src/c.spec.ts', 'named like the project\'s other tests');
+    assert.equal(got.placement.testFileExists, false);
+    // A choice that is not among the candidates, or a decided project, is not overridden.
+    assert.ok(isUndecided(await detectTestSetup('/r', 'src/c.ts', { fs, framework: 'pytest' })));
+    const decided = memFs({ 'package.json': JSON.stringify({ devDependencies: { jest: '1' } }), 'src/c.ts': '' });
+    const j = await detectTestSetup('/r', 'src/c.ts', { fs: decided, framework: 'mocha' });
+    assert.ok(!isUndecided(j));
+    assert.equal(j.framework.framework, 'jest');
+  });
+
   it('the project names its tests .spec: a new test file follows', async () => {
     const fs = memFs({
       'package.json': JSON.stringify({ devDependencies: { vitest: '1' } }),

@@ -46,6 +46,11 @@ export interface TestSetup {
 
 export interface DetectOptions {
   readonly fs?: ProjectFs;
+  /**
+   * The user's answer where nothing decides (the editor asks once per folder): used only when the
+   * detection is undecided and it is one of the candidates; placement follows the project's layout.
+   */
+  readonly framework?: FrameworkId;
   /** The scratch file's id (random by default). */
   readonly scratchId?: string;
 }
@@ -346,8 +351,11 @@ export async function detectTestSetup(root: string, source: string, opts: Detect
   const language = languageOf(source);
   if (!language) return { reason: `Hearth runs no test framework for ${extOf(source) || 'extensionless'} files`, candidates: [] };
   const dir = dirOf(source);
-  const decided = await decide(r, source, language, dir);
-  if ('candidates' in decided) return decided;
+  let decided = await decide(r, source, language, dir);
+  if ('candidates' in decided) {
+    if (!opts.framework || !decided.candidates.includes(opts.framework)) return decided;
+    decided = await chosen(r, source, language, dir, opts.framework);
+  }
   const { choice, existing } = decided;
   const projectDirRel = choice.projectDir === '.' ? '' : choice.projectDir;
   const testFile = existing ?? (await conventionalTestFile(r, source, language, projectDirRel));
@@ -355,6 +363,15 @@ export async function detectTestSetup(root: string, source: string, opts: Detect
     framework: choice,
     placement: { testFile, testFileExists: existing !== undefined, scratchFile: scratchFileFor(source, language, opts.scratchId) },
   };
+}
+
+/** The framework the user chose, run from the closest project directory, with its existing test file if any. */
+async function chosen(r: Reader, source: string, language: TestLanguage, dir: string, framework: FrameworkId): Promise<{ choice: FrameworkChoice; existing?: string }> {
+  const projectDir = language === 'go' ? dir
+    : language === 'python' ? (await closestWith(r, dir, PY_MARKERS)) ?? ''
+      : await closestPackageDir(r, dir);
+  const existing = await findExisting(r, source, language, projectDir);
+  return { choice: { framework, language, projectDir: projectDir === '' ? '.' : projectDir, evidence: 'chosen by you for this folder' }, ...(existing ? { existing } : {}) };
 }
 
 async function decide(r: Reader, source: string, language: TestLanguage, dir: string): Promise<{ choice: FrameworkChoice; existing?: string } | Undecided> {

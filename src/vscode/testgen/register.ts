@@ -19,10 +19,10 @@ import { testGenText } from '../../core/testgen/report';
 import type { FrameworkId, Undecided } from '../../core/testgen/types';
 import { GitRunner } from '../../node/git/gitRunner';
 import { PrivacyGate } from '../../node/privacy/gate';
-import { detectTestSetup, isUndecided, languageOf, type TestSetup } from '../../node/testgen/detect';
+import { detectTestSetup, languageOf } from '../../node/testgen/detect';
 import { generateTests, type GenerateProgress, type GenerateTestsResult } from '../../node/testgen/generate';
 import { createTestRunner } from '../../node/testgen/runner';
-import { scratchFileFor, sweepScratchFiles } from '../../node/testgen/scratch';
+import { sweepScratchFiles } from '../../node/testgen/scratch';
 import { TreeSitterSyntaxChecker } from '../../node/testgen/syntax';
 import type { Workspace } from '../../node/workspace';
 import { COMMANDS } from '../ids';
@@ -95,12 +95,12 @@ export function registerTestGen(context: vscode.ExtensionContext, deps: TestGenD
         { location: vscode.ProgressLocation.Notification, title: `Hearth: tests for ${line ? `${path.basename(file)}:${line}` : path.basename(file)}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
-          const once = (undecided?: Undecided) => generateOnce(root, file, line, text, allowExecution, controller.signal, (p) => progress.report({ message: progressText(p) }), undecided);
+          const once = () => generateOnce(root, file, line, text, allowExecution, controller.signal, (p) => progress.report({ message: progressText(p) }));
           const first = await once();
           if (first.ok || first.cause !== 'undecided' || !first.undecided) return first;
           // Ask once; remembered for the folder.
           const chosen = await askFramework(folder, first.undecided);
-          return chosen ? once(first.undecided) : first;
+          return chosen ? once() : first;
         },
       );
       await present(result, root, controller.signal.aborted, allowExecution);
@@ -111,7 +111,7 @@ export function registerTestGen(context: vscode.ExtensionContext, deps: TestGenD
 
   const generateOnce = async (
     root: string, file: string, line: number | undefined, text: string | undefined, allowExecution: boolean,
-    signal: AbortSignal, onProgress: (p: GenerateProgress) => void, undecided?: Undecided,
+    signal: AbortSignal, onProgress: (p: GenerateProgress) => void,
   ): Promise<GenerateTestsResult> => {
     const ws = deps.workspace();
     const workspace = ws && path.resolve(ws.root) === path.resolve(root) ? ws : undefined;
@@ -124,12 +124,8 @@ export function registerTestGen(context: vscode.ExtensionContext, deps: TestGenD
         redactor: deps.redactor,
         workspace,
         session: () => deps.runtime.service.session('tests'),
-        detect: async (r, source) => {
-          const found = await detectTestSetup(r, source);
-          if (!isUndecided(found)) return found;
-          const chosen = context.workspaceState.get<FrameworkId>(folderKey);
-          return chosen && (undecided ?? found).candidates.includes(chosen) ? setupFor(source, chosen) : found;
-        },
+        // Where nothing decides, the framework the user chose for this folder (asked once).
+        detect: (r, source) => detectTestSetup(r, source, { framework: context.workspaceState.get<FrameworkId>(folderKey) }),
         runner: createTestRunner(),
         syntax,
         allowExecution,
@@ -248,20 +244,6 @@ export function registerTestGen(context: vscode.ExtensionContext, deps: TestGenD
     vscode.commands.registerCommand(COMMANDS.generateTests, (arg?: unknown) => run(false, arg)),
     vscode.commands.registerCommand(COMMANDS.generateTestsForFile, (arg?: unknown) => run(true, arg)),
   );
-}
-
-/** The framework the user chose, with Hearth's default placement for it. */
-function setupFor(source: string, framework: FrameworkId): TestSetup {
-  const language = languageOf(source)!;
-  const dir = source.includes('/') ? source.slice(0, source.lastIndexOf('/') + 1) : '';
-  const base = source.slice(dir.length);
-  const stem = base.replace(/\.[^.]+$/, '');
-  const ext = base.slice(stem.length);
-  const testFile = language === 'python' ? `${dir}test_${stem}.py` : language === 'go' ? `${dir}${stem}_test.go` : `${dir}${stem}.test${ext}`;
-  return {
-    framework: { framework, language, projectDir: '', evidence: 'chosen by you for this folder' },
-    placement: { testFile, testFileExists: false, scratchFile: scratchFileFor(source, language) },
-  };
 }
 
 function progressText(p: GenerateProgress): string {
