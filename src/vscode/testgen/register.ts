@@ -8,7 +8,7 @@
 // Restricted Mode: generation is still offered, but nothing generated runs: the user is told why,
 // and the diff says the tests were not run. A framework Hearth cannot decide is asked for once and
 // remembered per workspace folder. Scratch files left by a window that closed mid-run are swept
-// when the folder opens.
+// when the folder next opens.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isSilent, ModelError } from '../../core/errors';
@@ -40,6 +40,8 @@ export interface TestGenDeps {
 const SCHEME = 'hearth-tests';
 /** workspaceState key prefix: the framework the user chose for a folder where none could be decided. */
 const CHOSEN = 'hearth.tests.framework:';
+/** workspaceState key: the folders where a run is under way (see sweep). */
+const RUNNING_IN = 'hearth.tests.runningIn';
 
 export function registerTestGen(context: vscode.ExtensionContext, deps: TestGenDeps): void {
   const proposals = new Map<string, string>();
@@ -90,6 +92,7 @@ export function registerTestGen(context: vscode.ExtensionContext, deps: TestGenD
 
     const controller = new AbortController();
     running = controller;
+    await markRunning(root, true);
     try {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Hearth: tests for ${line ? `${path.basename(file)}:${line}` : path.basename(file)}`, cancellable: true },
@@ -106,6 +109,7 @@ export function registerTestGen(context: vscode.ExtensionContext, deps: TestGenD
       await present(result, root, controller.signal.aborted, allowExecution);
     } finally {
       running = undefined;
+      await markRunning(root, false);
     }
   };
 
@@ -222,14 +226,22 @@ export function registerTestGen(context: vscode.ExtensionContext, deps: TestGenD
     await doc.save();
   };
 
-  // Scratch files a closed or reloaded window left behind (the run's own cleanup never ran). Only
-  // in a trusted folder: generated code never ran in another, and its files are not Hearth's to touch.
+  // The folders with a run under way, kept in the workspace's state: a window closed or reloaded
+  // mid-run leaves its folder there, and the next start sweeps that folder's scratch files (the
+  // run's own cleanup never ran). Any other start walks nothing.
+  const markRunning = async (root: string, on: boolean): Promise<void> => {
+    const now = new Set(context.workspaceState.get<string[]>(RUNNING_IN) ?? []);
+    if (on) now.add(root);
+    else now.delete(root);
+    await context.workspaceState.update(RUNNING_IN, [...now]);
+  };
+  // Only in a trusted folder: generated code never ran in another, and its files are not Hearth's to touch.
   const sweep = () => {
     if (!vscode.workspace.isTrusted) return;
-    for (const f of vscode.workspace.workspaceFolders ?? []) {
-      if (f.uri.scheme !== 'file') continue;
-      void sweepScratchFiles(f.uri.fsPath).then((gone) => {
+    for (const root of context.workspaceState.get<string[]>(RUNNING_IN) ?? []) {
+      void sweepScratchFiles(root).then((gone) => {
         if (gone.length) deps.logger.info(`tests: removed ${gone.length} scratch file${gone.length === 1 ? '' : 's'} left by an interrupted run: ${gone.join(', ')}`);
+        return markRunning(root, false);
       }, (e: unknown) => deps.logger.debug(`tests: scratch sweep failed: ${e instanceof Error ? e.message : String(e)}`));
     }
   };
@@ -239,7 +251,6 @@ export function registerTestGen(context: vscode.ExtensionContext, deps: TestGenD
     changed,
     { dispose: () => running?.abort() },
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, { onDidChange: changed.event, provideTextDocumentContent: (u) => proposals.get(u.toString()) ?? '' }),
-    vscode.workspace.onDidChangeWorkspaceFolders(sweep),
     vscode.workspace.onDidGrantWorkspaceTrust(sweep),
     vscode.commands.registerCommand(COMMANDS.generateTests, (arg?: unknown) => run(false, arg)),
     vscode.commands.registerCommand(COMMANDS.generateTestsForFile, (arg?: unknown) => run(true, arg)),
