@@ -10,7 +10,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChatMessage, ModelBackend, StreamEvent, WireChatRequest } from '../../../src/core/model/backend';
+import type { ChatMessage, ModelBackend } from '../../../src/core/model/backend';
+import { tapChat } from '../tapChat';
 import { FakeOllama } from '../../../test/fake-ollama/index';
 import type { ScriptedReply } from '../../../test/fake-ollama/types';
 
@@ -118,37 +119,17 @@ export interface Answer { readonly variant: string; readonly attempt: number; re
  * on what the model wrote, before any retry), and with `recordDir` saves it as a recorded reply.
  */
 export function observingBackend(inner: ModelBackend, current: CurrentVariant, answers: Answer[], record?: { dir: string; model: string }): ModelBackend {
-  return {
-    kind: inner.kind,
-    url: inner.url,
-    version: (s) => inner.version(s),
-    list: (s) => inner.list(s),
-    describe: (m, s) => inner.describe(m, s),
-    loaded: (s) => inner.loaded(s),
-    generate: (req, s) => inner.generate(req, s),
-    pull: (m, s) => inner.pull(m, s),
-    chat: (req, signal) => observe(inner.chat(req, signal), req),
-  };
-
-  async function* observe(stream: AsyncIterable<StreamEvent>, req: WireChatRequest): AsyncIterable<StreamEvent> {
+  return tapChat(inner, {
     // Counted before the request goes out: the replay server reads the count.
-    const attempt = ++current.attempt;
-    let text = '';
-    let thinking = '';
-    for await (const ev of stream) {
-      if (ev.type === 'text') text += ev.text;
-      else if (ev.type === 'thinking') thinking += ev.text;
-      else {
-        const doneReason = ev.stats.doneReason;
-        answers.push({ variant: current.id, attempt, text, thinking, ...(doneReason ? { doneReason } : {}) });
-        if (record) {
-          saveReply(record.dir, {
-            prompt: promptKey(req.messages), variant: current.id, attempt, source: 'recorded', model: record.model,
-            response: text, ...(thinking ? { thinking } : {}), ...(doneReason === 'length' ? { doneReason: 'length' as const } : {}),
-          });
-        }
+    start: () => ++current.attempt,
+    answer: (attempt, req, { text, thinking, doneReason }) => {
+      answers.push({ variant: current.id, attempt, text, thinking, ...(doneReason ? { doneReason } : {}) });
+      if (record) {
+        saveReply(record.dir, {
+          prompt: promptKey(req.messages), variant: current.id, attempt, source: 'recorded', model: record.model,
+          response: text, ...(thinking ? { thinking } : {}), ...(doneReason === 'length' ? { doneReason: 'length' as const } : {}),
+        });
       }
-      yield ev;
-    }
-  }
+    },
+  });
 }

@@ -10,7 +10,8 @@
 // promptKey); a changed prompt is a miss, reported, unless `--rekey` accepts it.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChatMessage, ModelBackend, StreamEvent, WireChatRequest } from '../../../src/core/model/backend';
+import type { ChatMessage, ModelBackend } from '../../../src/core/model/backend';
+import { tapChat } from '../tapChat';
 import type { TestBatch } from '../../../src/core/testgen/types';
 import { FakeOllama } from '../../../test/fake-ollama/index';
 import type { ScriptedReply } from '../../../test/fake-ollama/types';
@@ -117,32 +118,11 @@ export class TestReplayServer {
 
 /** A backend that passes everything through and saves each chat answer as a recorded reply. */
 export function recordingBackend(inner: ModelBackend, current: CurrentFunction, record: { dir: string; model: string }): ModelBackend {
-  return {
-    kind: inner.kind,
-    url: inner.url,
-    version: (s) => inner.version(s),
-    list: (s) => inner.list(s),
-    describe: (m, s) => inner.describe(m, s),
-    loaded: (s) => inner.loaded(s),
-    generate: (req, s) => inner.generate(req, s),
-    pull: (m, s) => inner.pull(m, s),
-    chat: (req, signal) => save(inner.chat(req, signal), req),
-  };
-
-  async function* save(stream: AsyncIterable<StreamEvent>, req: WireChatRequest): AsyncIterable<StreamEvent> {
-    const request = ++current.requests;
-    let text = '';
-    let thinking = '';
-    for await (const ev of stream) {
-      if (ev.type === 'text') text += ev.text;
-      else if (ev.type === 'thinking') thinking += ev.text;
-      else {
-        saveTestReply(record.dir, {
-          function: current.id, request, ...(request === 1 ? { prompt: promptKey(req.messages) } : {}), source: 'recorded', model: record.model,
-          response: text, ...(thinking ? { thinking } : {}), ...(ev.stats.doneReason === 'length' ? { doneReason: 'length' as const } : {}),
-        });
-      }
-      yield ev;
-    }
-  }
+  return tapChat(inner, {
+    start: () => ++current.requests,
+    answer: (request, req, { text, thinking, doneReason }) => saveTestReply(record.dir, {
+      function: current.id, request, ...(request === 1 ? { prompt: promptKey(req.messages) } : {}), source: 'recorded', model: record.model,
+      response: text, ...(thinking ? { thinking } : {}), ...(doneReason === 'length' ? { doneReason: 'length' as const } : {}),
+    }),
+  });
 }
