@@ -1,22 +1,20 @@
 // Runs the seeded-bug set through `reviewChanges` exactly as `hearth review --staged` does (the
 // repository index for definitions, credentials redacted, thinking on for models that think), one
 // staged variant at a time, against a real server (`host`) or the recorded replies (`replay`).
-import { readConfig, type SettingValue } from '../../../src/core/config';
 import { ModelError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/log';
-import { ModelService } from '../../../src/core/model/service';
 import { sharedSchemaValidator } from '../../../src/core/model/schemaValidator';
 import { readStructuredReply } from '../../../src/core/model/structured';
 import { REVIEW_REPLY_SCHEMA, type ReviewReply } from '../../../src/core/review/schema';
 import type { RawFinding } from '../../../src/core/review/types';
 import { GitRunner } from '../../../src/node/git/gitRunner';
-import { OllamaBackend } from '../../../src/node/ollama/ollamaBackend';
 import { SecretlintRedactor } from '../../../src/node/privacy/redact';
 import { reviewChanges, type ReviewSession } from '../../../src/node/review/review';
 import { openWorkspace } from '../../../src/node/workspace';
 import { PackageTree, selectCases, variantsOf } from './corpus';
 import { scoreReviewEval, type ReviewEvalMetrics, type VariantOutcome } from './metrics';
 import { CurrentVariant, observingBackend, ReplayServer, type Answer, type ReplayMiss } from './recorded';
+import { openEvalSession } from '../session';
 
 export interface ReviewEvalOptions {
   /** The server to ask (a real Ollama); default as the CLI: OLLAMA_HOST, else 127.0.0.1:11434. */
@@ -45,28 +43,11 @@ export async function runReviewEval(opts: ReviewEvalOptions): Promise<ReviewEval
   const replay = opts.replay ? new ReplayServer(opts.replay, current, opts.rekey) : undefined;
   const host = replay ? await replay.start() : opts.host;
   try {
-    const flags: Record<string, unknown> = { 'hearth.serverUrl': host, 'hearth.model': opts.model };
-    const read = (key: string): SettingValue => ({ value: flags[key], isSet: flags[key] !== undefined });
-    const { config, invalidServer } = readConfig(read, { OLLAMA_HOST: (opts.env ?? process.env).OLLAMA_HOST });
-    if (invalidServer) throw new Error(`"${invalidServer.address}" is not a valid server address: ${invalidServer.reason}`);
-    const model = config.features.review.model;
-    const inner = new OllamaBackend(config.serverUrl, { headers: config.requestHeaders });
     const answers: Answer[] = [];
-    const backend = observingBackend(inner, current, answers, opts.record ? { dir: opts.record, model } : undefined);
-    try {
-      await inner.version();
-    } catch (e) {
-      if (ModelError.is(e, 'unreachable')) return { status: 'unavailable', reason: 'unreachable', message: `No model server at ${inner.url}: ${e.userMessage}` };
-      throw e;
-    }
-    const service = new ModelService(backend, config, silentLogger);
-    let session: ReviewSession;
-    try {
-      session = await service.session('review');
-    } catch (e) {
-      if (ModelError.is(e)) return { status: 'unavailable', reason: ModelError.is(e, 'unreachable') ? 'unreachable' : 'model', message: e.userMessage };
-      throw e;
-    }
+    const opened = await openEvalSession({ host, model: opts.model, env: opts.env }, 'review',
+      (inner, model) => observingBackend(inner, current, answers, opts.record ? { dir: opts.record, model } : undefined));
+    if (opened.status === 'unavailable') return opened;
+    const { session, server, model } = opened;
 
     const raw: RawFinding[] = [];
     const observed: ReviewSession = {
@@ -118,7 +99,7 @@ export async function runReviewEval(opts: ReviewEvalOptions): Promise<ReviewEval
         tree.dispose();
       }
     }
-    return { status: 'done', server: inner.url, model, metrics: scoreReviewEval(outcomes), outcomes, misses: replay ? [...replay.misses] : [] };
+    return { status: 'done', server, model, metrics: scoreReviewEval(outcomes), outcomes, misses: replay ? [...replay.misses] : [] };
   } finally {
     await replay?.stop();
   }

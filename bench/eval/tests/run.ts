@@ -4,14 +4,9 @@
 // package, against a real server (`host`) or the recorded replies (`replay`). The funnel is read
 // from the pipeline's progress (generated, parsed, passed) and from the runs themselves (stable),
 // not from the report's wording.
-import { readConfig, type SettingValue } from '../../../src/core/config';
-import { ModelError } from '../../../src/core/errors';
 import { silentLogger, type Logger } from '../../../src/core/log';
-import type { ModelBackend } from '../../../src/core/model/backend';
-import { ModelService } from '../../../src/core/model/service';
 import type { CoverageOfTarget, RunOutcome, RunRequest, TestRunner } from '../../../src/core/testgen/types';
 import { GitRunner } from '../../../src/node/git/gitRunner';
-import { OllamaBackend } from '../../../src/node/ollama/ollamaBackend';
 import { SecretlintRedactor } from '../../../src/node/privacy/redact';
 import { detectTestSetup } from '../../../src/node/testgen/detect';
 import { generateTests, type GenerateProgress, type TestGenSession } from '../../../src/node/testgen/generate';
@@ -22,6 +17,7 @@ import { selectFunctions, type EvalFunction } from './functions';
 import { totalsOf, type FunctionOutcome, type Totals } from './metrics';
 import { EvalProject } from './project';
 import { CurrentFunction, recordingBackend, TestReplayServer, type TestReplayMiss } from './recorded';
+import { openEvalSession } from '../session';
 
 export interface TestsEvalOptions {
   /** The server to ask (a real Ollama); default as the CLI: OLLAMA_HOST, else 127.0.0.1:11434. */
@@ -98,27 +94,10 @@ export async function runTestsEval(opts: TestsEvalOptions): Promise<TestsEvalRes
   const replay = opts.replay ? new TestReplayServer(opts.replay, current, opts.rekey) : undefined;
   const host = replay ? await replay.start() : opts.host;
   try {
-    const flags: Record<string, unknown> = { 'hearth.serverUrl': host, 'hearth.model': opts.model };
-    const read = (key: string): SettingValue => ({ value: flags[key], isSet: flags[key] !== undefined });
-    const { config, invalidServer } = readConfig(read, { OLLAMA_HOST: (opts.env ?? process.env).OLLAMA_HOST });
-    if (invalidServer) throw new Error(`"${invalidServer.address}" is not a valid server address: ${invalidServer.reason}`);
-    const model = config.features.tests.model;
-    const inner = new OllamaBackend(config.serverUrl, { headers: config.requestHeaders });
-    const backend: ModelBackend = opts.record ? recordingBackend(inner, current, { dir: opts.record, model }) : inner;
-    try {
-      await inner.version();
-    } catch (e) {
-      if (ModelError.is(e, 'unreachable')) return { status: 'unavailable', reason: 'unreachable', message: `No model server at ${inner.url}: ${e.userMessage}` };
-      throw e;
-    }
-    const service = new ModelService(backend, config, silentLogger);
-    let session: TestGenSession;
-    try {
-      session = await service.session('tests');
-    } catch (e) {
-      if (ModelError.is(e)) return { status: 'unavailable', reason: ModelError.is(e, 'unreachable') ? 'unreachable' : 'model', message: e.userMessage };
-      throw e;
-    }
+    const opened = await openEvalSession({ host, model: opts.model, env: opts.env }, 'tests',
+      (inner, model) => (opts.record ? recordingBackend(inner, current, { dir: opts.record, model }) : inner));
+    if (opened.status === 'unavailable') return opened;
+    const { session, server, model, config } = opened;
 
     const runner = new ProbedRunner(createTestRunner());
     const timed: TestGenSession = {
@@ -163,7 +142,7 @@ export async function runTestsEval(opts: TestsEvalOptions): Promise<TestsEvalRes
     } finally {
       syntax.dispose();
     }
-    return { status: 'done', server: inner.url, model, outcomes, totals: totalsOf(outcomes), misses: replay ? [...replay.misses] : [] };
+    return { status: 'done', server, model, outcomes, totals: totalsOf(outcomes), misses: replay ? [...replay.misses] : [] };
   } finally {
     await replay?.stop();
   }
