@@ -68,9 +68,7 @@ describe('long-window pack (review / test generation)', () => {
     const some = packForRanges(index, [{ path: 'src/cart.ts', startLine: 4, endLine: 5 }], 4000, sources(), { kinds: ['enclosing', 'used'] });
     assert.equal(ranked, 1, 'no ranking for a pack without an outline');
     assert.deepEqual(some.items, all.items.filter((i) => i.kind === 'enclosing' || i.kind === 'used'), 'the same enclosing and used items, in the same order');
-    const used = packForRanges(index, [{ path: 'src/cart.ts', startLine: 4, endLine: 5 }], 4000, sources(), { kinds: ['used'] });
-    assert.deepEqual(used.items.map((i) => i.kind), some.items.filter((i) => i.kind === 'used').map((i) => i.kind));
-    assert.equal(used.tokens, used.items.reduce((n, i) => n + i.tokens, 0));
+    assert.equal(some.tokens, some.items.reduce((n, i) => n + i.tokens, 0));
   });
 
   it('ranks follow the index: the file graph is rebuilt when a file changes', async () => {

@@ -36,7 +36,11 @@ const MAX_CALLERS_PER_SYMBOL = 8;
 const OUTLINE_SYMBOLS = 400;
 const ITEM_OVERHEAD_TOKENS = 12;
 
-/** What to pack; `kinds` leaves out the rest (a review uses only the definitions its hunks use, so it asks for no callers or outline). */
+/**
+ * What to pack besides the enclosing definitions (always packed: the rest is found from them);
+ * `kinds` leaves out the others (a review uses only the definitions its hunks use, so it asks for
+ * no callers or outline).
+ */
 export interface PackRequestOptions {
   readonly kinds?: readonly PackedKind[];
 }
@@ -72,7 +76,6 @@ export function packForRanges(index: PackIndex, ranges: readonly PackRange[], bu
   }
 
   // 2. Definitions from other files of the names the enclosing code uses, most used first.
-  if (!wanted.has('used') && !wanted.has('caller') && !wanted.has('outline')) return finish();
   const counts = new Map<string, number>();
   for (const it of items) for (const m of it.text.matchAll(IDENT)) counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
   const rangePaths = new Set(ranges.map((r) => r.path));
@@ -106,7 +109,7 @@ export function packForRanges(index: PackIndex, ranges: readonly PackRange[], bu
   }
 
   // 4. Outline: signatures of the highest-ranked files' top-level symbols.
-  if (!wanted.has('outline')) return finish();
+  if (!wanted.has('outline')) return { items, tokens: used };
   const ranks = index.rank([...rangePaths]);
   const files = [...ranks].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   let listed = 0;
@@ -125,11 +128,5 @@ export function packForRanges(index: PackIndex, ranges: readonly PackRange[], bu
       listed++;
     }
   }
-  return finish();
-
-  function finish(): { items: PackedItem[]; tokens: number } {
-    if (wanted.has('enclosing')) return { items, tokens: used };
-    const kept = items.filter((it) => it.kind !== 'enclosing');
-    return { items: kept, tokens: kept.reduce((n, it) => n + it.tokens, 0) };
-  }
+  return { items, tokens: used };
 }
