@@ -8,22 +8,20 @@
 // text, requests per pause, re-prefilled tokens (the fake's prefix-cache model), requests while
 // typing through, and whether Tab left the intended text. A JSON result, Hearth's log and the
 // fake's completion prompts go to test-artifacts/bench/.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeOllama, type RecordedRequest } from '../test/fake-ollama/index';
-import { assertProvisioned, ensureVsix, startEditor, waitUntil, type EditorSession } from '../test/e2e/harness';
+import { assertProvisioned, collectLogs, ensureVsix, startEditor, waitUntil, type EditorSession } from '../test/e2e/harness';
 import { EditorProbe } from './editor/page';
 import { ScriptedPerson, PAUSE_MS } from './editor/person';
 import { copyRepo, ensureRepo, REPO_ROOT, RXJS, treeSize } from './editor/repo';
 import { AJAX_ERROR_EVENT, EditorScript, type Reply, TRUE_REPLY_SHARE, type TypingTarget } from './editor/script';
 import { type EditorFigures, isCompletionRequest, measure } from './editor/measure';
 import { renderReport } from './editor/report';
-import { withTraceLogging } from './editor/traceLog';
 import { type BuildSpeed, cliBuilds, editorBuild, indexSpeed, indexSpeedLine } from './editor/indexSpeed';
 
 /** Gemma 4 E4B on a laptop, model already loaded. */
 export const E4B_LAPTOP = { loadMs: 0, prefillTokensPerSec: 3000, decodeTokensPerSec: 80 };
-const EXTENSION_ID = 'hearth-dev.hearth';
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'bench');
 
 export interface EditorTypingResult {
@@ -68,7 +66,7 @@ async function typeInEditor(opts: { seed?: number; target?: TypingTarget }): Pro
 
   let editor: EditorSession | undefined;
   try {
-    editor = await withTraceLogging(EXTENSION_ID, () => startEditor({
+    editor = await startEditor({
       vsix,
       name: 'bench-editor',
       // Default editor settings: only where the model server is (HEARTH_BENCH_EARLY=1 also turns on
@@ -78,7 +76,7 @@ async function typeInEditor(opts: { seed?: number; target?: TypingTarget }): Pro
         copyRepo(repoDir, workspace);
         writeFileSync(join(workspace, target.path), script.documentBefore());
       },
-    }));
+    });
     const opened = performance.now();
     const { page } = editor;
     const probe = new EditorProbe(page);
@@ -153,21 +151,6 @@ async function typeInEditor(opts: { seed?: number; target?: TypingTarget }): Pro
   }
 }
 
-/** Hearth's log and the extension host's, under code-server's user-data logs. */
-function collectLogs(userDataDir: string): { hearth?: string; exthost?: string } {
-  const found: { hearth?: string; exthost?: string } = {};
-  const walk = (d: string): void => {
-    if (!existsSync(d)) return;
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name === 'Hearth.log') found.hearth = p;
-      else if (name === 'remoteexthost.log' || name === 'exthost.log') found.exthost = p;
-    }
-  };
-  walk(join(userDataDir, 'logs'));
-  return found;
-}
 
 /** `2026-12-02 11:37:01.123 [trace] text` → bench time (this process's performance.now()). */
 function parseLog(text: string): Array<{ at: number; text: string }> {

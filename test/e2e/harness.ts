@@ -52,6 +52,12 @@ export interface StartEditorOptions {
   name?: string;
   /** Runs on the workspace folder after its files are written, before the editor starts (e.g. git init). */
   prepareWorkspace?: (workspace: string) => void;
+  /**
+   * Hearth's log level in this window (default trace: its per-request lines are what explains a
+   * failure). code-server's extension host takes extensions' log levels from the workbench URL's
+   * `payload` query (VS Code web's `logLevel` entry); argv.json is read only when it changes.
+   */
+  hearthLogLevel?: 'trace' | 'debug' | 'info';
 }
 
 export interface EditorSession {
@@ -398,7 +404,8 @@ export async function startEditor(opts: StartEditorOptions): Promise<EditorSessi
     });
     page.on('pageerror', (e) => appendFileSync(logFile, `--- browser page error: ${e.message}\n`));
 
-    const url = `${base}/?folder=${encodeURIComponent(workspace)}`;
+    const payload = JSON.stringify([['logLevel', `${extensionId()}:${opts.hearthLogLevel ?? 'trace'}`]]);
+    const url = `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`;
     await page.goto(url, { timeout: TIMEOUTS.workbench });
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: TIMEOUTS.workbench });
     // The status bar is the last part to be laid out; interacting earlier loses keystrokes.
@@ -508,13 +515,59 @@ async function statusBarState(item: Locator): Promise<StatusBarState> {
   });
 }
 
-/** Runs a test step; if it fails, saves a screenshot named after it before rethrowing. */
+/** publisher.name, as VS Code names the extension. */
+function extensionId(): string {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string };
+  return `${pkg.publisher}.${pkg.name}`;
+}
+
+/** Lines of Hearth's own log a failure shows (CI keeps only its output, not the artifacts). */
+const FAILURE_LOG_LINES = 60;
+
+/**
+ * Copies Hearth's log to the artifacts as `<name>-Hearth.log` and returns its last lines, indented,
+ * under a heading that names the copy; undefined when the window has no Hearth log yet.
+ */
+export function hearthLogTail(session: EditorSession, name: string, lines = FAILURE_LOG_LINES): string | undefined {
+  const hearth = collectLogs(session.userDataDir).hearth;
+  if (!hearth) return undefined;
+  const copy = join(ARTIFACTS_DIR, `${name}-Hearth.log`);
+  const text = readFileSync(hearth, 'utf8');
+  writeFileSync(copy, text);
+  const tail = text.trimEnd().split('\n').slice(-lines).map((l) => `    | ${l}`).join('\n');
+  return `Hearth log (${copy}), last ${lines} lines:\n${tail}`;
+}
+
+/**
+ * Runs a test step; if it fails, saves a screenshot named after it and a copy of Hearth's log, and
+ * adds the log's last lines to the error, before rethrowing: a failure on CI explains itself.
+ */
 export async function withFailureScreenshot<T>(session: EditorSession, name: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
     const shot = await session.screenshot(`${name}-FAILED`).catch(() => undefined);
-    if (shot && e instanceof Error) e.message += `\n  screenshot: ${shot}\n  code-server log: ${session.logFile}`;
+    if (e instanceof Error) {
+      if (shot) e.message += `\n  screenshot: ${shot}\n  code-server log: ${session.logFile}`;
+      const tail = hearthLogTail(session, `${name}-FAILED`);
+      if (tail) e.message += `\n  ${tail}`;
+    }
     throw e;
   }
+}
+
+/** Hearth's log and the extension host's, under code-server's user-data logs. */
+export function collectLogs(userDataDir: string): { hearth?: string; exthost?: string } {
+  const found: { hearth?: string; exthost?: string } = {};
+  const walk = (d: string): void => {
+    if (!existsSync(d)) return;
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name === 'Hearth.log') found.hearth = p;
+      else if (name === 'remoteexthost.log' || name === 'exthost.log') found.exthost = p;
+    }
+  };
+  walk(join(userDataDir, 'logs'));
+  return found;
 }
