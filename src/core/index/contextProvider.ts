@@ -6,45 +6,27 @@
 // prompt, so it is memoized per (file, enclosing scope) and changes only when the scope does or
 // another file of the index changes, not with every keystroke.
 import type { ContextProvider, ContextSnippet, CursorContext } from '../context/types';
-import { folderOf, type RepoIndex } from './repoIndex';
+import type { RepoIndex } from './repoIndex';
 import { compactSnippet, type IndexedDefinition, type LocatedDefinition } from './snippets';
 import { rankFill } from './fillOrder';
+import { compareText, IMPORTED_ONLY, isNoise, MAX_PER_NAME, nearest, resolveScope, TYPE_KINDS } from './resolve';
 export type { IndexedDefinition };
+export { importMatches, proximity } from './resolve';
 import type { ImportSpec } from './tags';
 
-/** Names too common to identify a definition. */
-const NOISE = new Set([
-  'if', 'else', 'for', 'while', 'do', 'return', 'function', 'const', 'let', 'var', 'new', 'this', 'self', 'true', 'false',
-  'null', 'undefined', 'None', 'True', 'False', 'nil', 'import', 'from', 'export', 'default', 'class', 'def', 'fn', 'pub',
-  'func', 'struct', 'impl', 'use', 'mod', 'type', 'interface', 'extends', 'implements', 'async', 'await', 'yield', 'try',
-  'catch', 'finally', 'throw', 'raise', 'except', 'with', 'as', 'in', 'of', 'is', 'not', 'and', 'or', 'static', 'public',
-  'private', 'protected', 'void', 'int', 'string', 'number', 'boolean', 'any', 'unknown', 'never', 'object', 'package',
-  'switch', 'case', 'break', 'continue', 'typeof', 'instanceof', 'keyof', 'readonly', 'mut', 'match', 'where',
-  'lambda', 'pass', 'elif', 'go', 'defer', 'chan', 'map', 'range', 'select', 'goto', 'enum', 'super', 'include', 'define',
-  'namespace', 'using', 'template', 'typename', 'auto', 'char', 'float', 'double', 'long', 'short', 'unsigned', 'bool',
-  'end', 'begin', 'module', 'require', 'echo', 'array', 'str', 'len', 'print', 'Some', 'Ok', 'Err', 'Self', 'Vec', 'String',
-]);
 const IDENT = /[A-Za-z_$][\w$]*/g;
 /** Without an enclosing definition, the scope is the window of lines around the cursor, on anchored lines. */
 const WINDOW_LINES = 40;
 const MEMO_SIZE = 64;
-/** Definitions of one name considered at most. */
-const MAX_PER_NAME = 8;
 const NONE: readonly ContextSnippet[] = Object.freeze([]);
 /** The smallest a packed snippet can be: its file header (12) and one short line. */
 const MIN_SNIPPET_TOKENS = 16;
-/** Languages whose files see the names of the other files of their folder without an import. */
-const FOLDER_PACKAGES: ReadonlySet<string> = new Set(['go']);
 /** Definitions in a row read for the budget left but too big for it, after which the filling stops. */
 const MAX_FILL_MISSES = 12;
 /** Longest line read for the names it uses. */
 const MAX_LINE_CHARS = 2000;
-/** Definitions whose members the code around the cursor goes on to use. */
-const TYPE_KINDS = new Set(['class', 'interface', 'struct', 'trait', 'enum']);
 /** Lines of a header (signature, field declaration) read for the types it names. */
 const HEADER_LINES = 4;
-/** Use count given to a name the file imports but the scope does not (yet) show. */
-const IMPORTED_ONLY = -1;
 
 export interface IndexContextOptions {
   readonly estimate: (text: string) => number;
@@ -160,18 +142,6 @@ export class IndexContextProvider implements ContextProvider {
     return { key: `${cursor.path}\0${scope ? scope.startLine : anchor}`, line, from, to };
   }
 
-  /** Files of the index a module specifier may name (at most a few: specifiers can be ambiguous). */
-  private modulePaths(source: string, from: string): string[] {
-    const last = source.split(/[/.:]+/).filter(Boolean).pop();
-    if (!last) return [];
-    const out: string[] = [];
-    for (const p of this.index.pathsWithStem(last)) {
-      if (p !== from && importMatches(source, p)) out.push(p);
-      if (out.length === 3) break;
-    }
-    return out;
-  }
-
   /**
    * Types on the cursor's syntax path that the scope's own text does not show: the headers of
    * every enclosing definition (`class Cache extends Store<Entry> implements Disposable`, the
@@ -199,27 +169,6 @@ export class IndexContextProvider implements ContextProvider {
     }
   }
 
-  /**
-   * Python: a module bound to a name (`import pkg`, `import pkg.mod`, `from . import mod`) and used
-   * in the scope as `mod.attr`: attr is that module's top-level definition, whatever else is named so.
-   */
-  private addModuleAttributes(scopeText: string, imports: readonly ImportSpec[], path: string, near: (path: string) => number, scored: Array<{ def: LocatedDefinition; score: number }>): void {
-    for (const imp of imports) {
-      const bound = imp.names.includes('*') ? [[imp.source, imp.source]] : imp.names.map((n) => [n, `${imp.source}.${n}`]);
-      for (const [alias, module] of bound) {
-        if (!/^[A-Za-z_][\w.]*$/.test(alias) || !scopeText.includes(`${alias}.`)) continue;
-        const attrs = new Map<string, number>();
-        for (const m of scopeText.matchAll(new RegExp(`(?<![\\w.])${alias.replace(/\./g, '\\.')}\\.([A-Za-z_]\\w*)`, 'g'))) attrs.set(m[1], (attrs.get(m[1]) ?? 0) + 1);
-        if (attrs.size === 0) continue;
-        const paths = new Set(this.modulePaths(module, path));
-        for (const [attr, count] of attrs) {
-          const defs = this.index.definitionsNamed(attr).filter((d) => d.container === undefined && paths.has(d.path));
-          for (const def of defs) scored.push({ def, score: (Math.log2(1 + count) * 8 * near(def.path)) / Math.sqrt(defs.length) });
-        }
-      }
-    }
-  }
-
   /** The scope's context; `cut` when the deadline stopped the reading of definitions (after MIN_READS). */
   private compute(cursor: CursorContext, { line, from, to }: CursorScope, imports: readonly ImportSpec[], budget: number, deadline: number): { snippets: ContextSnippet[]; cut: boolean } {
     const index = this.index;
@@ -227,72 +176,7 @@ export class IndexContextProvider implements ContextProvider {
     const read = scopeReader(cursor, line);
     for (const m of read(from, to).matchAll(IDENT)) uses.set(m[0], (uses.get(m[0]) ?? 0) + 1);
     this.addSyntaxPathTypes(read, line, cursor.path, uses);
-    const localNames = new Set(this.index.file(cursor.path)?.definitions.map((d) => d.name));
-    const folderIsPackage = FOLDER_PACKAGES.has(index.file(cursor.path)?.language ?? '');
-    const folder = folderOf(cursor.path);
-    const importedNames = new Map<string, ImportSpec>();
-    for (const imp of imports) for (const n of imp.names) importedNames.set(n, imp);
-    // Near files first: a cheap stand-in for the reference graph's rank, affordable per keystroke.
-    const near = proximity(cursor.path);
-
-    // Names the file imports are likely to be used next even where the scope does not show them
-    // yet (the line being written): weaker than a use in the scope, stronger than nothing.
-    for (const imp of imports) {
-      for (const name of imp.names) if (name !== '*' && name !== 'default' && !uses.has(name)) uses.set(name, IMPORTED_ONLY);
-    }
-    const scored: Array<{ def: LocatedDefinition; score: number }> = [];
-    // A module imported whole (namespace, default, require of a file): its top-level API.
-    for (const imp of imports) {
-      if (!imp.names.some((n) => n === '*' || n === 'default') && imp.names.length > 0) continue;
-      if (!/^\.|^@\/|^~\//.test(imp.source) && !imp.source.includes('/') && !imp.source.includes('.')) continue;
-      for (const path of this.modulePaths(imp.source, cursor.path)) {
-        const top = (this.index.file(path)?.definitions ?? []).filter((d) => d.container === undefined);
-        for (const def of top.slice(0, 40)) scored.push({ def, score: (0.6 / Math.sqrt(top.length)) * near(path) });
-      }
-    }
-    if (index.file(cursor.path)?.language === 'python') this.addModuleAttributes(read(from, to), imports, cursor.path, near, scored);
-    for (const [name, count] of uses) {
-      if (NOISE.has(name) || name.length < 2) continue;
-      const defs = this.index.definitionsNamed(name).filter((d) => d.path !== cursor.path);
-      if (defs.length === 0) continue;
-      const imp = importedNames.get(name);
-      // In a language whose folder is a package, a name the file does not import is the package's
-      // own when the package defines it (Go: no import, no qualifier).
-      const viaImport = imp ? defs.filter((d) => importMatches(imp.source, d.path))
-        : folderIsPackage ? defs.filter((d) => folderOf(d.path) === folder) : [];
-      const candidates = viaImport.length > 0 ? viaImport : defs;
-      const base = (count === IMPORTED_ONLY ? 0.5 : Math.log2(1 + count)) * (imp ? 4 : 1) * (localNames.has(name) ? 0.3 : 1) / Math.sqrt(candidates.length);
-      // An ambiguous name: the nearest few, chosen the same way whatever order the files were indexed in.
-      const picked = candidates.length <= MAX_PER_NAME ? candidates : nearest(candidates, near, MAX_PER_NAME);
-      for (const def of picked) {
-        const kindBoost = def.kind === 'interface' || def.kind === 'type' || def.kind === 'class' || def.kind === 'struct' || def.kind === 'enum' || def.kind === 'trait' ? 1.3 : 1;
-        scored.push({ def, score: base * kindBoost * (viaImport.length > 0 ? 2 : 1) * near(def.path) });
-      }
-    }
-    // Members of the types in play (a large class contributes only its signature): code goes on
-    // to call their methods and read their fields, so they follow at a lower priority.
-    // A file's definitions grouped by container once, not scanned again for each of its types.
-    const byContainer = new Map<string, Map<string, LocatedDefinition[]>>();
-    const containedIn = (path: string, name: string) => {
-      let groups = byContainer.get(path);
-      if (!groups) {
-        groups = new Map();
-        for (const m of this.index.file(path)?.definitions ?? []) {
-          if (m.container === undefined) continue;
-          const g = groups.get(m.container);
-          if (g) g.push(m);
-          else groups.set(m.container, [m]);
-        }
-        byContainer.set(path, groups);
-      }
-      return groups.get(name) ?? [];
-    };
-    for (const { def, score } of [...scored]) {
-      if (!TYPE_KINDS.has(def.kind)) continue;
-      const members = containedIn(def.path, def.name).filter((m) => m.startLine > def.startLine && m.endLine <= def.endLine);
-      for (const m of members.slice(0, 30)) scored.push({ def: m, score: (score * 0.5) / Math.sqrt(members.length) });
-    }
-    scored.sort((a, b) => b.score - a.score || compareText(a.def.path, b.def.path) || a.def.startLine - b.def.startLine);
+    const { scored, near, folderIsPackage, imported } = resolveScope(index, { path: cursor.path, scopeText: read(from, to), uses, imports });
 
     const window = cursor.prefix.slice(-20000) + cursor.suffix.slice(0, 8000);
     const chosen: ContextSnippet[] = [];
@@ -359,17 +243,12 @@ export class IndexContextProvider implements ContextProvider {
       const fill = rankFill(index, {
         path: cursor.path,
         scopeNames: new Set([...uses].filter(([, n]) => n > 0).map(([name]) => name)),
-        noise: (name) => NOISE.has(name),
+        noise: isNoise,
         near,
         pick: (defs, k) => nearest(defs, near, k),
         maxPerName: MAX_PER_NAME,
         folderIsPackage,
-        imported: (name, defs) => {
-          const imp = importedNames.get(name);
-          const matched = imp ? defs.filter((d) => importMatches(imp.source, d.path))
-            : folderIsPackage ? defs.filter((d) => folderOf(d.path) === folder) : [];
-          return matched.length > 0 ? matched : undefined;
-        },
+        imported,
       });
       for (const def of fill) if (!fits(def)) break;
     }
@@ -378,28 +257,7 @@ export class IndexContextProvider implements ContextProvider {
   }
 }
 
-/**
- * 1 for unrelated folders, up to 2 for the same folder: shared leading folders over depth. Runs
- * for every candidate definition of every name, so it compares characters rather than splitting.
- */
-export function proximity(from: string): (path: string) => number {
-  const dir = from.slice(0, from.lastIndexOf('/') + 1);
-  const depth = slashes(dir, dir.length);
-  return (path: string) => {
-    const cut = path.lastIndexOf('/') + 1;
-    const limit = Math.min(cut, dir.length);
-    let shared = 0;
-    for (let i = 0; i < limit && path.charCodeAt(i) === dir.charCodeAt(i); i++) if (dir.charCodeAt(i) === SLASH) shared++;
-    return 1 + shared / Math.max(1, depth, slashes(path, cut));
-  };
-}
 
-const SLASH = 0x2f;
-function slashes(text: string, end: number): number {
-  let n = 0;
-  for (let i = 0; i < end; i++) if (text.charCodeAt(i) === SLASH) n++;
-  return n;
-}
 
 function countLines(text: string): number {
   let n = 0;
@@ -435,40 +293,5 @@ function scopeReader(cursor: CursorContext, line: number): (from: number, to: nu
   };
 }
 
-/** Whether a module specifier plausibly names this file ('./geo/point' ~ 'src/geo/point.ts', 'a.b' ~ 'a/b.py'). */
-export function importMatches(source: string, path: string): boolean {
-  const ext = /\.([^./]+)$/.exec(path)?.[1] ?? '';
-  // A directory module's file: index.* (JS/TS), __init__.py, mod.rs.
-  const dirModule = ext === 'py' ? /\/__init__$/ : ext === 'rs' ? /\/mod$/ : /\/index$/;
-  const file = path.replace(/\.[^./]+$/, '').replace(dirModule, '');
-  const parts = source.replace(/^(\.\.?\/)+/, '').replace(/^crate::|^super::|^self::/, '').split(/[/.:]+/).filter((p) => p && p !== '@');
-  if (parts.length === 0) return false;
-  const tail = parts.slice(-2).join('/');
-  return file.endsWith(`/${tail}`) || file === tail || file.endsWith(`/${parts[parts.length - 1]}`) || file === parts[parts.length - 1];
-}
 
-/** Code-unit order: stable across locales, and much cheaper than localeCompare in a hot sort. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
-/**
- * The `k` definitions nearest the cursor's file, ties broken by path and line: one pass keeping a
- * sorted short list, as a name can have hundreds of definitions and this runs per name.
- */
-function nearest(defs: readonly LocatedDefinition[], near: (path: string) => number, k: number): LocatedDefinition[] {
-  const best: Array<{ def: LocatedDefinition; n: number }> = [];
-  const before = (a: { def: LocatedDefinition; n: number }, b: { def: LocatedDefinition; n: number }) =>
-    a.n > b.n || (a.n === b.n && (compareText(a.def.path, b.def.path) || a.def.startLine - b.def.startLine) < 0);
-  for (const def of defs) {
-    const c = { def, n: near(def.path) };
-    if (best.length === k && !before(c, best[k - 1])) continue;
-    let i = best.length === k ? k - 1 : best.length;
-    while (i > 0 && before(c, best[i - 1])) {
-      best[i] = best[i - 1];
-      i--;
-    }
-    best[i] = c;
-  }
-  return best.map((c) => c.def);
-}

@@ -1,0 +1,246 @@
+// Which definitions the code of a scope needs, from the index: the names it uses resolved through
+// the file's imports (a module imported whole gives its top-level API; Python's `mod.attr` names
+// that module's definition), in Go through its own package (names of the same folder need no
+// import), else by name among the nearest files; then the members of the types in play. Scored by
+// use, kind and nearness. The completion context (contextProvider.ts) and the long-window pack of
+// review and test generation (packer.ts) both resolve through this, so they find the same things.
+import type { ImportSpec } from './tags';
+import { folderOf, type RepoIndex } from './repoIndex';
+import type { LocatedDefinition } from './snippets';
+
+/** What resolution reads of the index: the index itself, or a view of it (overlay.ts). */
+export type ResolveIndex = Pick<RepoIndex, 'file' | 'definitionsNamed' | 'pathsWithStem'>;
+
+export interface Scored {
+  readonly def: LocatedDefinition;
+  readonly score: number;
+}
+
+/** Names too common to identify a definition. */
+const NOISE = new Set([
+  'if', 'else', 'for', 'while', 'do', 'return', 'function', 'const', 'let', 'var', 'new', 'this', 'self', 'true', 'false',
+  'null', 'undefined', 'None', 'True', 'False', 'nil', 'import', 'from', 'export', 'default', 'class', 'def', 'fn', 'pub',
+  'func', 'struct', 'impl', 'use', 'mod', 'type', 'interface', 'extends', 'implements', 'async', 'await', 'yield', 'try',
+  'catch', 'finally', 'throw', 'raise', 'except', 'with', 'as', 'in', 'of', 'is', 'not', 'and', 'or', 'static', 'public',
+  'private', 'protected', 'void', 'int', 'string', 'number', 'boolean', 'any', 'unknown', 'never', 'object', 'package',
+  'switch', 'case', 'break', 'continue', 'typeof', 'instanceof', 'keyof', 'readonly', 'mut', 'match', 'where',
+  'lambda', 'pass', 'elif', 'go', 'defer', 'chan', 'map', 'range', 'select', 'goto', 'enum', 'super', 'include', 'define',
+  'namespace', 'using', 'template', 'typename', 'auto', 'char', 'float', 'double', 'long', 'short', 'unsigned', 'bool',
+  'end', 'begin', 'module', 'require', 'echo', 'array', 'str', 'len', 'print', 'Some', 'Ok', 'Err', 'Self', 'Vec', 'String',
+]);
+const IDENT = /[A-Za-z_$][\w$]*/g;
+/** Definitions of one name considered at most. */
+const MAX_PER_NAME = 8;
+/** Languages whose files see the names of the other files of their folder without an import. */
+const FOLDER_PACKAGES: ReadonlySet<string> = new Set(['go']);
+/** Definitions whose members the code around the cursor goes on to use. */
+export const TYPE_KINDS = new Set(['class', 'interface', 'struct', 'trait', 'enum']);
+/** Use count given to a name the file imports but the scope does not (yet) show. */
+export const IMPORTED_ONLY = -1;
+
+export interface ScopeInput {
+  /** The scope's file. */
+  readonly path: string;
+  /** The scope's code (read for Python's `mod.attr`). */
+  readonly scopeText: string;
+  /**
+   * Names the scope uses, with their counts (IMPORTED_ONLY for a name it only implies). The names
+   * the file imports are added as IMPORTED_ONLY.
+   */
+  readonly uses: Map<string, number>;
+  readonly imports: readonly ImportSpec[];
+  /** Files whose definitions are not wanted (default: the scope's own file). */
+  readonly exclude?: (path: string) => boolean;
+}
+
+export interface Resolution {
+  /** Candidates, best first (ties by path and line: the same order on every run). */
+  readonly scored: Scored[];
+  /** Nearness of a file to the scope's (1 for unrelated folders, up to 2 for the same folder). */
+  readonly near: (path: string) => number;
+  readonly folderIsPackage: boolean;
+  /** Of a name's definitions, those its import (or, in Go, its package) names; undefined if none. */
+  readonly imported: (name: string, defs: readonly LocatedDefinition[]) => readonly LocatedDefinition[] | undefined;
+}
+
+/** Names a scope's code uses, with their counts. */
+export function namesUsed(text: string, into = new Map<string, number>()): Map<string, number> {
+  for (const m of text.matchAll(IDENT)) into.set(m[0], (into.get(m[0]) ?? 0) + 1);
+  return into;
+}
+
+export function resolveScope(index: ResolveIndex, { path, scopeText, uses, imports, exclude = (p) => p === path }: ScopeInput): Resolution {
+  const localNames = new Set(index.file(path)?.definitions.map((d) => d.name));
+  const folderIsPackage = FOLDER_PACKAGES.has(index.file(path)?.language ?? '');
+  const folder = folderOf(path);
+  const importedNames = new Map<string, ImportSpec>();
+  for (const imp of imports) for (const n of imp.names) importedNames.set(n, imp);
+  // Near files first: a cheap stand-in for the reference graph's rank, affordable per keystroke.
+  const near = proximity(path);
+
+  // Names the file imports are likely to be used next even where the scope does not show them
+  // yet (the line being written): weaker than a use in the scope, stronger than nothing.
+  for (const imp of imports) {
+    for (const name of imp.names) if (name !== '*' && name !== 'default' && !uses.has(name)) uses.set(name, IMPORTED_ONLY);
+  }
+  const scored: Scored[] = [];
+  // A module imported whole (namespace, default, require of a file): its top-level API.
+  for (const imp of imports) {
+    if (!imp.names.some((n) => n === '*' || n === 'default') && imp.names.length > 0) continue;
+    if (!/^\.|^@\/|^~\//.test(imp.source) && !imp.source.includes('/') && !imp.source.includes('.')) continue;
+    for (const module of modulePaths(index, imp.source, path)) {
+      const top = (index.file(module)?.definitions ?? []).filter((d) => d.container === undefined);
+      for (const def of top.slice(0, 40)) scored.push({ def, score: (0.6 / Math.sqrt(top.length)) * near(module) });
+    }
+  }
+  if (index.file(path)?.language === 'python') addModuleAttributes(index, scopeText, imports, path, near, scored);
+  for (const [name, count] of uses) {
+    if (NOISE.has(name) || name.length < 2) continue;
+    const defs = index.definitionsNamed(name).filter((d) => !exclude(d.path));
+    if (defs.length === 0) continue;
+    const imp = importedNames.get(name);
+    // In a language whose folder is a package, a name the file does not import is the package's
+    // own when the package defines it (Go: no import, no qualifier).
+    const viaImport = imp ? defs.filter((d) => importMatches(imp.source, d.path))
+      : folderIsPackage ? defs.filter((d) => folderOf(d.path) === folder) : [];
+    const candidates = viaImport.length > 0 ? viaImport : defs;
+    const base = (count === IMPORTED_ONLY ? 0.5 : Math.log2(1 + count)) * (imp ? 4 : 1) * (localNames.has(name) ? 0.3 : 1) / Math.sqrt(candidates.length);
+    // An ambiguous name: the nearest few, chosen the same way whatever order the files were indexed in.
+    const picked = candidates.length <= MAX_PER_NAME ? candidates : nearest(candidates, near, MAX_PER_NAME);
+    for (const def of picked) {
+      const kindBoost = def.kind === 'interface' || def.kind === 'type' || def.kind === 'class' || def.kind === 'struct' || def.kind === 'enum' || def.kind === 'trait' ? 1.3 : 1;
+      scored.push({ def, score: base * kindBoost * (viaImport.length > 0 ? 2 : 1) * near(def.path) });
+    }
+  }
+  // Members of the types in play (a large class contributes only its signature): code goes on
+  // to call their methods and read their fields, so they follow at a lower priority.
+  // A file's definitions grouped by container once, not scanned again for each of its types.
+  const byContainer = new Map<string, Map<string, LocatedDefinition[]>>();
+  const containedIn = (path: string, name: string) => {
+    let groups = byContainer.get(path);
+    if (!groups) {
+      groups = new Map();
+      for (const m of index.file(path)?.definitions ?? []) {
+        if (m.container === undefined) continue;
+        const g = groups.get(m.container);
+        if (g) g.push(m);
+        else groups.set(m.container, [m]);
+      }
+      byContainer.set(path, groups);
+    }
+    return groups.get(name) ?? [];
+  };
+  for (const { def, score } of [...scored]) {
+    if (!TYPE_KINDS.has(def.kind)) continue;
+    const members = containedIn(def.path, def.name).filter((m) => m.startLine > def.startLine && m.endLine <= def.endLine);
+    for (const m of members.slice(0, 30)) scored.push({ def: m, score: (score * 0.5) / Math.sqrt(members.length) });
+  }
+  scored.sort((a, b) => b.score - a.score || compareText(a.def.path, b.def.path) || a.def.startLine - b.def.startLine);
+  const imported = (name: string, defs: readonly LocatedDefinition[]) => {
+    const imp = importedNames.get(name);
+    const matched = imp ? defs.filter((d) => importMatches(imp.source, d.path))
+      : folderIsPackage ? defs.filter((d) => folderOf(d.path) === folder) : [];
+    return matched.length > 0 ? matched : undefined;
+  };
+  return { scored, near, folderIsPackage, imported };
+}
+
+export function isNoise(name: string): boolean {
+  return NOISE.has(name);
+}
+
+export { MAX_PER_NAME };
+
+/** Files of the index a module specifier may name (at most a few: specifiers can be ambiguous). */
+function modulePaths(index: ResolveIndex, source: string, from: string): string[] {
+  const last = source.split(/[/.:]+/).filter(Boolean).pop();
+  if (!last) return [];
+  const out: string[] = [];
+  for (const p of index.pathsWithStem(last)) {
+    if (p !== from && importMatches(source, p)) out.push(p);
+    if (out.length === 3) break;
+  }
+  return out;
+}
+
+/**
+ * Python: a module bound to a name (`import pkg`, `import pkg.mod`, `from . import mod`) and used
+ * in the scope as `mod.attr`: attr is that module's top-level definition, whatever else is named so.
+ */
+function addModuleAttributes(index: ResolveIndex, scopeText: string, imports: readonly ImportSpec[], path: string, near: (path: string) => number, scored: Scored[]): void {
+  for (const imp of imports) {
+    const bound = imp.names.includes('*') ? [[imp.source, imp.source]] : imp.names.map((n) => [n, `${imp.source}.${n}`]);
+    for (const [alias, module] of bound) {
+      if (!/^[A-Za-z_][\w.]*$/.test(alias) || !scopeText.includes(`${alias}.`)) continue;
+      const attrs = new Map<string, number>();
+      for (const m of scopeText.matchAll(new RegExp(`(?<![\\w.])${alias.replace(/\./g, '\\.')}\\.([A-Za-z_]\\w*)`, 'g'))) attrs.set(m[1], (attrs.get(m[1]) ?? 0) + 1);
+      if (attrs.size === 0) continue;
+      const paths = new Set(modulePaths(index, module, path));
+      for (const [attr, count] of attrs) {
+        const defs = index.definitionsNamed(attr).filter((d) => d.container === undefined && paths.has(d.path));
+        for (const def of defs) scored.push({ def, score: (Math.log2(1 + count) * 8 * near(def.path)) / Math.sqrt(defs.length) });
+      }
+    }
+  }
+}
+
+/**
+ * 1 for unrelated folders, up to 2 for the same folder: shared leading folders over depth. Runs
+ * for every candidate definition of every name, so it compares characters rather than splitting.
+ */
+export function proximity(from: string): (path: string) => number {
+  const dir = from.slice(0, from.lastIndexOf('/') + 1);
+  const depth = slashes(dir, dir.length);
+  return (path: string) => {
+    const cut = path.lastIndexOf('/') + 1;
+    const limit = Math.min(cut, dir.length);
+    let shared = 0;
+    for (let i = 0; i < limit && path.charCodeAt(i) === dir.charCodeAt(i); i++) if (dir.charCodeAt(i) === SLASH) shared++;
+    return 1 + shared / Math.max(1, depth, slashes(path, cut));
+  };
+}
+
+const SLASH = 0x2f;
+function slashes(text: string, end: number): number {
+  let n = 0;
+  for (let i = 0; i < end; i++) if (text.charCodeAt(i) === SLASH) n++;
+  return n;
+}
+
+/** Whether a module specifier plausibly names this file ('./geo/point' ~ 'src/geo/point.ts', 'a.b' ~ 'a/b.py'). */
+export function importMatches(source: string, path: string): boolean {
+  const ext = /\.([^./]+)$/.exec(path)?.[1] ?? '';
+  // A directory module's file: index.* (JS/TS), __init__.py, mod.rs.
+  const dirModule = ext === 'py' ? /\/__init__$/ : ext === 'rs' ? /\/mod$/ : /\/index$/;
+  const file = path.replace(/\.[^./]+$/, '').replace(dirModule, '');
+  const parts = source.replace(/^(\.\.?\/)+/, '').replace(/^crate::|^super::|^self::/, '').split(/[/.:]+/).filter((p) => p && p !== '@');
+  if (parts.length === 0) return false;
+  const tail = parts.slice(-2).join('/');
+  return file.endsWith(`/${tail}`) || file === tail || file.endsWith(`/${parts[parts.length - 1]}`) || file === parts[parts.length - 1];
+}
+
+/** Code-unit order: stable across locales, and much cheaper than localeCompare in a hot sort. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The `k` definitions nearest the cursor's file, ties broken by path and line: one pass keeping a
+ * sorted short list, as a name can have hundreds of definitions and this runs per name.
+ */
+export function nearest(defs: readonly LocatedDefinition[], near: (path: string) => number, k: number): LocatedDefinition[] {
+  const best: Array<{ def: LocatedDefinition; n: number }> = [];
+  const before = (a: { def: LocatedDefinition; n: number }, b: { def: LocatedDefinition; n: number }) =>
+    a.n > b.n || (a.n === b.n && (compareText(a.def.path, b.def.path) || a.def.startLine - b.def.startLine) < 0);
+  for (const def of defs) {
+    const c = { def, n: near(def.path) };
+    if (best.length === k && !before(c, best[k - 1])) continue;
+    let i = best.length === k ? k - 1 : best.length;
+    while (i > 0 && before(c, best[i - 1])) {
+      best[i] = best[i - 1];
+      i--;
+    }
+    best[i] = c;
+  }
+  return best.map((c) => c.def);
+}
