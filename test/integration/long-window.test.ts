@@ -98,3 +98,40 @@ describe('long-window pack (review / test generation)', () => {
     assert.ok(items.some((i) => i.kind === 'used' && i.symbol === 'total'), 'total(), used by receipt, from cart.ts');
   });
 });
+
+describe('long-window pack: what the enclosing code uses is resolved as a completion resolves it', () => {
+  let root: string;
+  let service: IndexService;
+  const estimator = new TokenEstimator();
+  // Five files define parse(); the code imports the fifth. Store's methods are reached only
+  // through a parameter of that type.
+  const files: Record<string, string> = {
+    ...Object.fromEntries([1, 2, 3, 4, 5].map((n) => [`src/p${n}/parse.ts`, `export function parse(text: string): number {\n  return ${n};\n}\n`])),
+    'src/store.ts': 'export class Store {\n  get(key: string): string | undefined {\n    return undefined;\n  }\n  put(key: string, value: string): void {\n    void key;\n    void value;\n  }\n}\n'.replace('class Store {', `class Store {\n${Array.from({ length: 40 }, (_, i) => `  field${i} = ${i};`).join('\n')}`),
+    'src/use.ts': 'import { parse } from "./p5/parse";\nimport { Store } from "./store";\n\nexport function load(store: Store, key: string): number {\n  return parse(store.get(key) ?? "");\n}\n',
+  };
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'hearth-pack-resolve-'));
+    for (const [p, text] of Object.entries(files)) {
+      mkdirSync(join(root, p, '..'), { recursive: true });
+      writeFileSync(join(root, p), text);
+    }
+    service = new IndexService({ root, logger: silentLogger });
+    await service.build();
+  });
+  after(async () => {
+    await service.dispose();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('packs the imported parse() before any other of the same name, and the methods of the parameter\'s type', () => {
+    const sources = { estimate: (t: string) => estimator.estimate(t), snippet: service.snippet.bind(service), lines: service.lines.bind(service) };
+    const { items } = packForRanges(service.index, [{ path: 'src/use.ts', startLine: 4, endLine: 4 }], 100_000, sources, { kinds: ['enclosing', 'used'] });
+    const used = items.filter((i) => i.kind === 'used').map((i) => `${i.path}:${i.symbol}`);
+    assert.equal(used.find((u) => u.endsWith(':parse')), 'src/p5/parse.ts:parse', `the imported one first: ${used.join(', ')}`);
+    assert.ok(used.includes('src/store.ts:get'), `Store.get, reached through store: Store: ${used.join(', ')}`);
+    // The other parse() functions are no candidates at all: the import says which file it is.
+    assert.deepEqual(used.filter((u) => u.endsWith(':parse')), ['src/p5/parse.ts:parse']);
+  });
+});

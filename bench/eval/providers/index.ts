@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContextProvider, CursorContext } from '../../../src/core/completion/types';
+import type { ContextSnippet } from '../../../src/core/context/types';
 import { EditorContextProvider } from '../../../src/core/index/editorContext';
 import { SimilarWindows } from '../../../src/core/index/similar';
 import { silentLogger } from '../../../src/core/log';
@@ -57,7 +58,26 @@ async function createEditorProvider(packageRoot: string, files: readonly string[
   };
 }
 
+/**
+ * The long-window pack of review and test generation (packer.ts) at a point: the definition around
+ * the cursor's line, from the buffer's text (the target line removed), then the definitions it uses
+ * — the kinds both features ask for. Its budget holds the enclosing code too.
+ */
+async function createPackProvider(packageRoot: string, files: readonly string[]): Promise<ContextProvider & { dispose(): Promise<void> }> {
+  const base = await createIndexProvider(packageRoot, files);
+  return {
+    async contextFor(cursor: CursorContext, budget: number) {
+      const text = cursor.prefix + cursor.suffix;
+      const line = cursor.line ?? cursor.prefix.split('\n').length - 1;
+      const { items } = await base.workspace.pack([{ path: cursor.path, startLine: line, endLine: line }], budget, { texts: new Map([[cursor.path, text]]), kinds: ['enclosing', 'used'] });
+      return items.map((it): ContextSnippet => ({ ...it, kind: it.kind === 'enclosing' ? 'similar' : 'definition' }));
+    },
+    dispose: base.dispose,
+  };
+}
+
 export const providers: ProviderEntry[] = [
   { name: 'index', description: 'Hearth: tree-sitter index, definitions of the names in the cursor\'s scope via imports and PageRank', create: createIndexProvider },
+  { name: 'pack', description: 'Hearth\'s long-window pack, as review and test generation ask for it: the definition around the cursor, then the definitions it uses', create: createPackProvider },
   { name: 'editor', description: 'Hearth as the editor sends it: the index\'s definitions, then Jaccard windows of the 20 nearest files as open tabs', create: createEditorProvider },
 ];

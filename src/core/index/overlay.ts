@@ -2,7 +2,7 @@
 // tree (a staged blob) or left out. Review packs what is staged, not what is on disk, so the
 // long-window pack reads the index through this view; the index itself is not touched.
 import type { PackIndex } from './packer';
-import type { IndexedFile, RepoIndex } from './repoIndex';
+import { moduleStem, type IndexedFile, type RepoIndex } from './repoIndex';
 import type { LocatedDefinition } from './snippets';
 
 /**
@@ -26,6 +26,11 @@ export function overlayIndex(index: RepoIndex, files: ReadonlyMap<string, Indexe
       const users = new Set([...index.filesUsing(name)].filter((p) => !files.has(p)));
       for (const [path, f] of files) if (f?.references.has(name)) users.add(path);
       return users;
+    },
+    pathsWithStem: (stem) => {
+      const paths = new Set([...index.pathsWithStem(stem)].filter((p) => !files.has(p)));
+      for (const [path, f] of files) if (f && moduleStem(path) === stem) paths.add(path);
+      return paths;
     },
     rank: (focus) => index.rank(focus),
   };

@@ -6,6 +6,7 @@
 import type { ContextSnippet } from '../context/types';
 import type { RepoIndex } from './repoIndex';
 import type { IndexedDefinition, LocatedDefinition } from './snippets';
+import { compareText, namesUsed, resolveScope, type ResolveIndex, type Scored } from './resolve';
 
 export interface PackRange {
   readonly path: string;
@@ -22,7 +23,7 @@ export interface PackedItem extends Omit<ContextSnippet, 'kind'> {
 }
 
 /** What the pack reads of the index: the index itself, or a view of it with some files as staged (overlay.ts). */
-export type PackIndex = Pick<RepoIndex, 'file' | 'definitionsNamed' | 'filesUsing' | 'rank'>;
+export type PackIndex = ResolveIndex & Pick<RepoIndex, 'filesUsing' | 'rank'>;
 
 export interface PackSources {
   readonly estimate: (text: string) => number;
@@ -31,7 +32,6 @@ export interface PackSources {
   readonly lines: (path: string, from: number, to: number) => string | undefined;
 }
 
-const IDENT = /[A-Za-z_$][\w$]*/g;
 const MAX_CALLERS_PER_SYMBOL = 8;
 const OUTLINE_SYMBOLS = 400;
 const ITEM_OVERHEAD_TOKENS = 12;
@@ -75,14 +75,24 @@ export function packForRanges(index: PackIndex, ranges: readonly PackRange[], bu
     add('enclosing', r.path, from, to, text, inner?.name);
   }
 
-  // 2. Definitions from other files of the names the enclosing code uses, most used first.
-  const counts = new Map<string, number>();
-  for (const it of items) for (const m of it.text.matchAll(IDENT)) counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
+  // 2. Definitions from other files that the enclosing code uses, resolved as a completion's scope
+  // is (resolve.ts: imports, Go's package, Python's mod.attr, members of the types in play), best
+  // first; a definition more than one range needs counts at its best score.
   const rangePaths = new Set(ranges.map((r) => r.path));
-  const names = [...counts].filter(([n]) => n.length > 1).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  for (const [name] of wanted.has('used') ? names : []) {
-    for (const d of index.definitionsNamed(name).filter((x) => !rangePaths.has(x.path)).slice(0, 3)) {
-      const s = src.snippet(d);
+  if (wanted.has('used')) {
+    const best = new Map<string, Scored>();
+    for (const it of [...items]) {
+      const { scored } = resolveScope(index, {
+        path: it.path, scopeText: it.text, uses: namesUsed(it.text), imports: index.file(it.path)?.imports ?? [], exclude: (p) => rangePaths.has(p),
+      });
+      for (const c of scored) {
+        const key = `${c.def.path}:${c.def.startLine}:${c.def.name}`;
+        if ((best.get(key)?.score ?? -Infinity) < c.score) best.set(key, c);
+      }
+    }
+    const order = [...best.values()].sort((a, b) => b.score - a.score || compareText(a.def.path, b.def.path) || a.def.startLine - b.def.startLine);
+    for (const { def } of order) {
+      const s = src.snippet(def);
       if (s) add('used', s.path, s.textStartLine, s.textEndLine, s.text, s.name);
     }
   }

@@ -101,7 +101,7 @@ export function resolveScope(index: ResolveIndex, { path, scopeText, uses, impor
     const imp = importedNames.get(name);
     // In a language whose folder is a package, a name the file does not import is the package's
     // own when the package defines it (Go: no import, no qualifier).
-    const viaImport = imp ? defs.filter((d) => importMatches(imp.source, d.path))
+    const viaImport = imp ? fromImport(imp.source, path, defs)
       : folderIsPackage ? defs.filter((d) => folderOf(d.path) === folder) : [];
     const candidates = viaImport.length > 0 ? viaImport : defs;
     const base = (count === IMPORTED_ONLY ? 0.5 : Math.log2(1 + count)) * (imp ? 4 : 1) * (localNames.has(name) ? 0.3 : 1) / Math.sqrt(candidates.length);
@@ -138,7 +138,7 @@ export function resolveScope(index: ResolveIndex, { path, scopeText, uses, impor
   scored.sort((a, b) => b.score - a.score || compareText(a.def.path, b.def.path) || a.def.startLine - b.def.startLine);
   const imported = (name: string, defs: readonly LocatedDefinition[]) => {
     const imp = importedNames.get(name);
-    const matched = imp ? defs.filter((d) => importMatches(imp.source, d.path))
+    const matched = imp ? fromImport(imp.source, path, defs)
       : folderIsPackage ? defs.filter((d) => folderOf(d.path) === folder) : [];
     return matched.length > 0 ? matched : undefined;
   };
@@ -150,6 +150,49 @@ export function isNoise(name: string): boolean {
 }
 
 export { MAX_PER_NAME };
+
+/**
+ * Of a name's definitions, those in the file an import from `from` names: exactly, where a relative
+ * specifier says which file it is (`./p5/parse` from src/use.ts is src/p5/parse.*; Python's
+ * `.models` is models.py or models/__init__.py beside it), else as far as the specifier's last
+ * parts tell (importMatches).
+ */
+export function fromImport<T extends { readonly path: string }>(source: string, from: string, defs: readonly T[]): T[] {
+  const matching = defs.filter((d) => importMatches(source, d.path));
+  if (matching.length <= 1) return matching;
+  const target = relativeTarget(source, from);
+  if (target === undefined) return matching;
+  const exact = matching.filter((d) => modulePathOf(d.path) === target);
+  return exact.length > 0 ? exact : matching;
+}
+
+/** A relative specifier's module path from the root, without extension ('src/p5/parse'); undefined if not relative. */
+function relativeTarget(source: string, from: string): string | undefined {
+  const dir = from.split('/').slice(0, -1);
+  let rest: string[];
+  if (/^\.\.?\//.test(source)) rest = source.split('/');
+  else if (/^\.+[A-Za-z_]/.test(source)) {
+    // Python: one dot is the importing file's package, each further dot one package up.
+    const dots = /^\.+/.exec(source)![0].length;
+    rest = [...Array<string>(dots - 1).fill('..'), ...source.slice(dots).split('.')];
+  } else return undefined;
+  const parts = [...dir];
+  for (const part of rest) {
+    if (part === '.' || part === '') continue;
+    if (part === '..') {
+      if (parts.length === 0) return undefined;
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.join('/').replace(/\.(?:[cm]?[jt]sx?)$/, '');
+}
+
+/** A file's module path: without its extension, a directory module (index.*, __init__.py, mod.rs) as its folder. */
+function modulePathOf(path: string): string {
+  const ext = /\.([^./]+)$/.exec(path)?.[1] ?? '';
+  const dirModule = ext === 'py' ? /\/__init__$/ : ext === 'rs' ? /\/mod$/ : /\/index$/;
+  return path.replace(/\.[^./]+$/, '').replace(dirModule, '');
+}
 
 /** Files of the index a module specifier may name (at most a few: specifiers can be ambiguous). */
 function modulePaths(index: ResolveIndex, source: string, from: string): string[] {
@@ -213,7 +256,9 @@ export function importMatches(source: string, path: string): boolean {
   // A directory module's file: index.* (JS/TS), __init__.py, mod.rs.
   const dirModule = ext === 'py' ? /\/__init__$/ : ext === 'rs' ? /\/mod$/ : /\/index$/;
   const file = path.replace(/\.[^./]+$/, '').replace(dirModule, '');
-  const parts = source.replace(/^(\.\.?\/)+/, '').replace(/^crate::|^super::|^self::/, '').split(/[/.:]+/).filter((p) => p && p !== '@');
+  // A path-like specifier may name the file by its emitted extension (`./x.js` for x.ts, under NodeNext).
+  const bare = source.includes('/') ? source.replace(/\.(?:[cm]?[jt]sx?)$/, '') : source;
+  const parts = bare.replace(/^(\.\.?\/)+/, '').replace(/^crate::|^super::|^self::/, '').split(/[/.:]+/).filter((p) => p && p !== '@');
   if (parts.length === 0) return false;
   const tail = parts.slice(-2).join('/');
   return file.endsWith(`/${tail}`) || file === tail || file.endsWith(`/${parts[parts.length - 1]}`) || file === parts[parts.length - 1];
