@@ -76,7 +76,7 @@ export function resolveScope(index: ResolveIndex, { path, scopeText, uses, impor
   const importedNames = new Map<string, ImportSpec>();
   for (const imp of imports) for (const n of imp.names) importedNames.set(n, imp);
   // Near files first: a cheap stand-in for the reference graph's rank, affordable per keystroke.
-  const near = proximity(path);
+  const near = memoized(proximity(path));
 
   // Names the file imports are likely to be used next even where the scope does not show them
   // yet (the line being written): weaker than a use in the scope, stronger than nothing.
@@ -114,21 +114,9 @@ export function resolveScope(index: ResolveIndex, { path, scopeText, uses, impor
   }
   // Members of the types in play (a large class contributes only its signature): code goes on
   // to call their methods and read their fields, so they follow at a lower priority.
-  // A file's definitions grouped by container once, not scanned again for each of its types.
-  const byContainer = new Map<string, Map<string, LocatedDefinition[]>>();
-  const containedIn = (path: string, name: string) => {
-    let groups = byContainer.get(path);
-    if (!groups) {
-      groups = new Map();
-      for (const m of index.file(path)?.definitions ?? []) {
-        if (m.container === undefined) continue;
-        const g = groups.get(m.container);
-        if (g) g.push(m);
-        else groups.set(m.container, [m]);
-      }
-      byContainer.set(path, groups);
-    }
-    return groups.get(name) ?? [];
+  const containedIn = (file: string, name: string) => {
+    const f = index.file(file);
+    return f ? membersByContainer(f).get(name) ?? [] : [];
   };
   for (const { def, score } of [...scored]) {
     if (!TYPE_KINDS.has(def.kind)) continue;
@@ -158,7 +146,9 @@ export { MAX_PER_NAME };
  * parts tell (importMatches).
  */
 export function fromImport<T extends { readonly path: string }>(source: string, from: string, defs: readonly T[]): T[] {
-  const matching = defs.filter((d) => importMatches(source, d.path));
+  // A file the specifier names has its last part in its path: a cheap test before the exact one.
+  const last = (source.includes('/') ? source.replace(/\.(?:[cm]?[jt]sx?)$/, '') : source).split(/[/.:]+/).filter(Boolean).pop() ?? '';
+  const matching = defs.filter((d) => d.path.includes(last) && importMatches(source, d.path));
   if (matching.length <= 1) return matching;
   const target = relativeTarget(source, from);
   if (target === undefined) return matching;
@@ -269,6 +259,33 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Each indexed file's definitions grouped by container, once per version of the file (an update replaces the object). */
+const containerGroups = new WeakMap<object, Map<string, LocatedDefinition[]>>();
+function membersByContainer(file: { readonly definitions: readonly LocatedDefinition[] }): Map<string, LocatedDefinition[]> {
+  let groups = containerGroups.get(file);
+  if (!groups) {
+    groups = new Map();
+    for (const m of file.definitions) {
+      if (m.container === undefined) continue;
+      const g = groups.get(m.container);
+      if (g) g.push(m);
+      else groups.set(m.container, [m]);
+    }
+    containerGroups.set(file, groups);
+  }
+  return groups;
+}
+
+/** `f` remembering its answer per path: a scope asks the nearness of the same files again and again. */
+function memoized(f: (path: string) => number): (path: string) => number {
+  const known = new Map<string, number>();
+  return (path) => {
+    let n = known.get(path);
+    if (n === undefined) known.set(path, (n = f(path)));
+    return n;
+  };
+}
+
 /**
  * The `k` definitions nearest the cursor's file, ties broken by path and line: one pass keeping a
  * sorted short list, as a name can have hundreds of definitions and this runs per name.
@@ -278,7 +295,10 @@ export function nearest(defs: readonly LocatedDefinition[], near: (path: string)
   const before = (a: { def: LocatedDefinition; n: number }, b: { def: LocatedDefinition; n: number }) =>
     a.n > b.n || (a.n === b.n && (compareText(a.def.path, b.def.path) || a.def.startLine - b.def.startLine) < 0);
   for (const def of defs) {
-    const c = { def, n: near(def.path) };
+    const n = near(def.path);
+    // Most of a common name's definitions are farther than the k kept: dropped before any allocation or tie-break.
+    if (best.length === k && n < best[k - 1].n) continue;
+    const c = { def, n };
     if (best.length === k && !before(c, best[k - 1])) continue;
     let i = best.length === k ? k - 1 : best.length;
     while (i > 0 && before(c, best[i - 1])) {
