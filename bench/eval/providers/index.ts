@@ -12,6 +12,7 @@ import { silentLogger } from '../../../src/core/log';
 import { openWorkspace, type Workspace } from '../../../src/node/workspace';
 import type { ProviderEntry } from '../registry';
 import { OpenTabsProvider } from '../openTabs';
+import { pointBuffers } from './buffers';
 
 interface IndexProvider extends ContextProvider {
   readonly workspace: Workspace;
@@ -25,7 +26,7 @@ async function createIndexProvider(packageRoot: string, files: readonly string[]
   // budget: the metric judges what is chosen, the same on every run.
   const workspace = openWorkspace({ root: packageRoot, files, git: null, logger: silentLogger, timeBudgetMs: Infinity });
   await workspace.build();
-  const refresh = (cursor: CursorContext) => workspace.service.updateBuffer(cursor.path, cursor.prefix + cursor.suffix);
+  const refresh = pointBuffers(workspace, packageRoot);
   return {
     workspace,
     refresh,
@@ -67,6 +68,7 @@ async function createPackProvider(packageRoot: string, files: readonly string[])
   const base = await createIndexProvider(packageRoot, files);
   return {
     async contextFor(cursor: CursorContext, budget: number) {
+      await base.refresh(cursor);
       const text = cursor.prefix + cursor.suffix;
       const line = cursor.line ?? cursor.prefix.split('\n').length - 1;
       const { items } = await base.workspace.pack([{ path: cursor.path, startLine: line, endLine: line }], budget, { texts: new Map([[cursor.path, text]]), kinds: ['enclosing', 'used'] });

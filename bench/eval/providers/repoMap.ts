@@ -11,6 +11,7 @@ import type { ContextProvider, ContextSnippet, CursorContext } from '../../../sr
 import { identifierTokens } from '../../../src/core/index/similar';
 import { silentLogger } from '../../../src/core/log';
 import { openWorkspace } from '../../../src/node/workspace';
+import { pointBuffers } from './buffers';
 import { fillBudget, rankDefinitions, type RankedDefinition, type TagFile } from './repoMapRank';
 
 const LINES_BEFORE = 50;
@@ -40,12 +41,13 @@ export async function createRepoMapProvider(packageRoot: string, files: readonly
     }
     return out;
   };
+  const refresh = pointBuffers(workspace, packageRoot);
   let last: { key: string; ranked: RankedDefinition[] } | undefined;
   return {
     async contextFor(cursor: CursorContext, budget: number): Promise<readonly ContextSnippet[]> {
       const key = `${cursor.path}\0${cursor.prefix.length}\0${cursor.prefix.slice(-200)}`;
       if (last?.key !== key) {
-        await workspace.service.updateBuffer(cursor.path, cursor.prefix + cursor.suffix);
+        await refresh(cursor);
         const around = cursor.prefix.split('\n').slice(-(LINES_BEFORE + 1)).join('\n') + cursor.suffix.split('\n', LINES_AFTER + 1).join('\n');
         last = { key, ranked: rankDefinitions(tagFiles(), { focus: new Set([cursor.path]), mentioned: identifierTokens(around) }) };
       }
