@@ -203,6 +203,26 @@ describe('IndexContextProvider', () => {
     assert.ok(!p.assemble(cursor, 1000).some((s) => s.symbol === 'Point'));
   });
 
+  it('a definition larger than a small share of the budget goes by its signature; a type or a constant may take more', () => {
+    const body = Array.from({ length: 20 }, (_, i) => `  const step${i} = compute(step${i - 1 < 0 ? 0 : i - 1});`).join('\n');
+    const fields = Array.from({ length: 10 }, (_, i) => `  field${i}: string;`).join('\n');
+    const LIB = `export function run(input: string,\n    options: Options): number {\n${body}\n  return 0;\n}\nexport interface Options {\n${fields}\n}\nexport function tiny(a: number): number {\n  return a + 1;\n}\n`;
+    const runEnd = 2 + 20 + 1;
+    const optsStart = runEnd + 1;
+    const tinyStart = optsStart + 12;
+    const idx = new RepoIndex();
+    idx.upsert(indexed('src/lib.ts', LIB, [def('run', 'function', 0, runEnd, 1), def('Options', 'interface', optsStart, optsStart + 11), def('tiny', 'function', tinyStart, tinyStart + 2)]));
+    const CALL = 'import { run, tiny, Options } from "./lib";\n\nexport function go(o: Options): number {\n  return run("x", o) + tiny(1);\n}\n';
+    idx.upsert(indexed('src/call.ts', CALL, [def('go', 'function', 2, 4, 2)], { run: 1, tiny: 1, Options: 1 }, [{ source: './lib', names: ['run', 'tiny', 'Options'], line: 0 }]));
+    const got = new Map(provider(idx).assemble(cursorFromText(CALL, 3, 2, 'src/call.ts'), 2000).map((s) => [s.symbol, s]));
+    assert.ok(est(LIB.split('\n').slice(0, runEnd + 1).join('\n')) > 2000 * 0.02, 'run is more than 2 % of the budget');
+    assert.equal(got.get('run')?.text, 'export function run(input: string,\n    options: Options): number {');
+    assert.equal(got.get('run')?.kind, 'definition');
+    assert.equal(got.get('Options')?.text, LIB.split('\n').slice(optsStart, optsStart + 12).join('\n'), 'a type is all shape: whole at 8 %');
+    assert.equal(got.get('Options')?.kind, 'type');
+    assert.equal(got.get('tiny')?.text, 'export function tiny(a: number): number {\n  return a + 1;\n}');
+  });
+
   it('an ambiguous name gives the same context whatever order the files were indexed in', () => {
     const files = Array.from({ length: 12 }, (_, i) => indexed(`pkg${String(i).padStart(2, '0')}/util.ts`, 'export function helper(x: number): number {\n  return x;\n}\n', [def('helper', 'function', 0, 2)]));
     const caller = indexed('pkg05/main.ts', 'export function run() {\n  return helper(1);\n}\n', [def('run', 'function', 0, 2)], { helper: 1 });
@@ -320,8 +340,8 @@ describe('filling the budget', () => {
     const USE = 'from . import utils\nimport compat\n\ndef send(url):\n    u = compat.urlparse(url)\n    return utils.quote(u)\n';
     idx.upsert(indexed('req/sessions.py', USE, [def('send', 'function', 3, 5)], { utils: 1, compat: 1, quote: 1, urlparse: 1 },
       [{ source: '.', names: ['utils'], line: 0 }, { source: 'compat', names: ['*'], line: 1 }], 'python'));
-    // A budget for two small definitions: the modules' own come first.
-    const got = provider(idx).assemble(cursorFromText(USE, 5, 4, 'req/sessions.py', 'python'), 50);
+    // A budget for two small definitions (signatures: each is more than 2 % of it): the modules' own come first.
+    const got = provider(idx).assemble(cursorFromText(USE, 5, 4, 'req/sessions.py', 'python'), 40);
     assert.deepEqual(got.map((s) => `${s.path}:${s.symbol}`), ['req/compat/__init__.py:urlparse', 'req/utils.py:quote']);
   });
 

@@ -1,7 +1,10 @@
-// Which file an import names, when several files match its last parts.
+// Which file an import names, when several files match its last parts; what a scope's names
+// resolve to on a real RepoIndex: which names count, which neighbours come along.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fromImport } from '../../src/core/index/resolve';
+import { fromImport, resolveScope } from '../../src/core/index/resolve';
+import { RepoIndex, type IndexedFile } from '../../src/core/index/repoIndex';
+import type { Definition, FileTags } from '../../src/core/index/tags';
 
 const defs = (...paths: string[]) => paths.map((path) => ({ path }));
 
@@ -24,5 +27,53 @@ describe('fromImport', () => {
     assert.deepEqual(fromImport('parse', 'src/use.ts', all), all);
     assert.deepEqual(fromImport('./elsewhere/parse', 'src/use.ts', all), all);
     assert.deepEqual(fromImport('./parse', 'src/use.ts', defs('src/other.ts')), []);
+  });
+});
+
+function file(path: string, defs: Definition[], refs: Record<string, number> = {}, imports: FileTags['imports'] = []): IndexedFile {
+  return { path, language: 'typescript', size: 100, mtimeMs: 0, definitions: defs.map((d) => ({ ...d, path })), references: new Map(Object.entries(refs)), imports };
+}
+function d(name: string, kind: Definition['kind'], startLine: number, endLine = startLine, container?: string): Definition {
+  return { name, kind, line: startLine, startLine, endLine, signatureEndLine: startLine, ...(container ? { container } : {}) };
+}
+const names = (r: ReturnType<typeof resolveScope>) => r.scored.map((s) => `${s.def.path}:${s.def.name}`);
+
+describe('resolveScope', () => {
+  it('a one-letter or keyword-like name counts when the file imports it, and only then', () => {
+    const idx = new RepoIndex();
+    idx.upsert(file('src/lodash.ts', [d('_', 'function', 0, 2)]));
+    idx.upsert(file('src/y.ts', [d('y', 'function', 0, 2)]));
+    const imports = [{ source: './lodash', names: ['_'], line: 0 }];
+    idx.upsert(file('src/use.ts', [d('f', 'function', 2, 4)], { _: 1, y: 1 }, imports));
+    const r = resolveScope(idx, { path: 'src/use.ts', scopeText: 'return _(x) + y(1);', uses: new Map([['_', 1], ['y', 1]]), imports });
+    assert.deepEqual(names(r), ['src/lodash.ts:_']);
+    assert.equal(r.noise('_'), false);
+    assert.equal(r.noise('y'), true, 'an unimported one-letter name identifies nothing');
+    assert.equal(r.noise('string'), true);
+  });
+
+  it('short constants standing next to one the scope uses come along, nearer ones first; far ones and other kinds do not', () => {
+    const idx = new RepoIndex();
+    idx.upsert(file('src/status.ts', [
+      d('StatusOK', 'constant', 0), d('StatusCreated', 'constant', 1), d('StatusAccepted', 'constant', 8),
+      d('helper', 'function', 10, 12), d('StatusTeapot', 'constant', 40),
+    ]));
+    idx.upsert(file('src/use.ts', [d('f', 'function', 2, 4)], { StatusOK: 1 }));
+    const r = resolveScope(idx, { path: 'src/use.ts', scopeText: 'return StatusOK;', uses: new Map([['StatusOK', 1]]), imports: [] });
+    assert.deepEqual(names(r), ['src/status.ts:StatusOK', 'src/status.ts:StatusCreated', 'src/status.ts:StatusAccepted']);
+    assert.ok(r.scored[1].score < r.scored[0].score / 2 + 1e-9, 'a neighbour weighs at most half the constant it stands by');
+  });
+
+  it('members of a type in play that the file never names rank below those it names', () => {
+    const idx = new RepoIndex();
+    idx.upsert(file('src/big.ts', [
+      d('Big', 'class', 0, 20), d('alpha', 'method', 1, 3, 'Big'), d('beta', 'method', 4, 6, 'Big'), d('gamma', 'method', 7, 9, 'Big'),
+    ]));
+    idx.upsert(file('src/use.ts', [d('f', 'function', 2, 4)], { Big: 1, gamma: 1 }));
+    const r = resolveScope(idx, { path: 'src/use.ts', scopeText: 'const b = new Big();', uses: new Map([['Big', 1]]), imports: [] });
+    const score = (n: string) => r.scored.find((s) => s.def.name === n)?.score ?? 0;
+    assert.deepEqual(names(r).slice(0, 2), ['src/big.ts:Big', 'src/big.ts:gamma'], 'gamma is named elsewhere in the file');
+    assert.ok(score('alpha') > 0 && score('alpha') < score('gamma') / 2);
+    assert.equal(score('alpha'), score('beta'));
   });
 });

@@ -9,7 +9,7 @@ import type { ContextProvider, ContextSnippet, CursorContext } from '../context/
 import type { RepoIndex } from './repoIndex';
 import { compactSnippet, type IndexedDefinition, type LocatedDefinition } from './snippets';
 import { rankFill } from './fillOrder';
-import { compareText, IMPORTED_ONLY, isNoise, MAX_PER_NAME, nearest, resolveScope, TYPE_KINDS } from './resolve';
+import { compareText, IMPORTED_ONLY, MAX_PER_NAME, nearest, resolveScope, TYPE_KINDS } from './resolve';
 export type { IndexedDefinition };
 export { importMatches, proximity } from './resolve';
 import type { ImportSpec } from './tags';
@@ -25,6 +25,14 @@ const MIN_SNIPPET_TOKENS = 16;
 const MAX_FILL_MISSES = 12;
 /** Longest line read for the names it uses. */
 const MAX_LINE_CHARS = 2000;
+/**
+ * Largest share of the budget one definition may take whole: beyond it, its signature is packed
+ * (XDR@4K +0.02–0.03 per language on the dev set: a few bodies crowded out many signatures).
+ */
+const WHOLE_SHARE = 0.02;
+/** A type, or a constant or variable (a settings object, a table), is all shape: its fields are what the code goes on to use, so it may take more. */
+const WHOLE_SHAPE_SHARE = 0.08;
+const SHAPE_KINDS: ReadonlySet<string> = new Set(['interface', 'type', 'struct', 'enum', 'constant', 'variable']);
 /** Lines of a header (signature, field declaration) read for the types it names. */
 const HEADER_LINES = 4;
 
@@ -176,7 +184,7 @@ export class IndexContextProvider implements ContextProvider {
     const read = scopeReader(cursor, line);
     for (const m of read(from, to).matchAll(IDENT)) uses.set(m[0], (uses.get(m[0]) ?? 0) + 1);
     this.addSyntaxPathTypes(read, line, cursor.path, uses);
-    const { scored, near, folderIsPackage, imported } = resolveScope(index, { path: cursor.path, scopeText: read(from, to), uses, imports });
+    const { scored, near, folderIsPackage, imported, noise } = resolveScope(index, { path: cursor.path, scopeText: read(from, to), uses, imports });
 
     const window = cursor.prefix.slice(-20000) + cursor.suffix.slice(0, 8000);
     const chosen: ContextSnippet[] = [];
@@ -204,7 +212,10 @@ export class IndexContextProvider implements ContextProvider {
       reads++;
       const def = this.opts.snippet(located);
       if (!def) return true;
-      const part = compact ? compactSnippet(def) : { text: def.text, startLine: def.textStartLine, endLine: def.textEndLine };
+      let part = compact ? compactSnippet(def) : { text: def.text, startLine: def.textStartLine, endLine: def.textEndLine };
+      // A large definition would crowd out many others that the scope needs: its signature, whole.
+      const whole = !compact && this.opts.estimate(def.text) + 12 <= budget * (SHAPE_KINDS.has(def.kind) ? WHOLE_SHAPE_SHARE : WHOLE_SHARE);
+      if (!compact && !whole) part = compactSnippet(def, Infinity);
       if (!part) return true;
       if (part.text.length > 20 && window.includes(part.text)) return true; // already in the prompt
       const tokens = this.opts.estimate(part.text) + 12; // + the file header around it
@@ -219,7 +230,7 @@ export class IndexContextProvider implements ContextProvider {
       }
       seen.add(id);
       used += tokens;
-      const kind = !compact && def.whole && def.kind !== 'function' && def.kind !== 'method' ? 'type' : 'definition';
+      const kind = whole && def.whole && def.kind !== 'function' && def.kind !== 'method' ? 'type' : 'definition';
       chosen.push({ kind, path: def.path, startLine: part.startLine, endLine: part.endLine, symbol: def.name, text: part.text, tokens });
       return true;
     };
@@ -243,7 +254,7 @@ export class IndexContextProvider implements ContextProvider {
       const fill = rankFill(index, {
         path: cursor.path,
         scopeNames: new Set([...uses].filter(([, n]) => n > 0).map(([name]) => name)),
-        noise: isNoise,
+        noise,
         near,
         pick: (defs, k) => nearest(defs, near, k),
         maxPerName: MAX_PER_NAME,

@@ -32,7 +32,7 @@ export interface FillInput {
   readonly path: string;
   /** Names the scope around the cursor uses (the repo map's "mentioned" names): weigh ×10. */
   readonly scopeNames: ReadonlySet<string>;
-  /** Names that identify nothing (keywords, builtins): not followed. */
+  /** Names that identify nothing (keywords, builtins, one letter unless imported): not followed. */
   readonly noise: (name: string) => boolean;
   /** Nearness of a file to the cursor's (1 for unrelated folders, up to 2 for the same folder). */
   readonly near: (path: string) => number;
@@ -69,7 +69,7 @@ export function* rankFill(index: RepoIndex, input: FillInput): Generator<Located
     let n = 0;
     for (const [name, count] of names) {
       if (n >= limit) break;
-      if (name.length < 2 || input.noise(name)) continue;
+      if (input.noise(name)) continue;
       n++;
       const all = index.definitionsNamed(name);
       if (all.length === 0 || all.length > maxDefs) continue;

@@ -59,6 +59,8 @@ export interface Resolution {
   /** Nearness of a file to the scope's (1 for unrelated folders, up to 2 for the same folder). */
   readonly near: (path: string) => number;
   readonly folderIsPackage: boolean;
+  /** Names that identify nothing here: keywords, builtins, one letter, unless the file imports them. */
+  readonly noise: (name: string) => boolean;
   /** Of a name's definitions, those its import (or, in Go, its package) names; undefined if none. */
   readonly imported: (name: string, defs: readonly LocatedDefinition[]) => readonly LocatedDefinition[] | undefined;
 }
@@ -84,6 +86,8 @@ export function resolveScope(index: ResolveIndex, { path, scopeText, uses, impor
     for (const name of imp.names) if (name !== '*' && name !== 'default' && !uses.has(name)) uses.set(name, IMPORTED_ONLY);
   }
   const scored: Scored[] = [];
+  /** Candidates for names the scope itself shows. */
+  const named: Scored[] = [];
   // A module imported whole (namespace, default, require of a file): its top-level API.
   for (const imp of imports) {
     if (!imp.names.some((n) => n === '*' || n === 'default') && imp.names.length > 0) continue;
@@ -94,8 +98,11 @@ export function resolveScope(index: ResolveIndex, { path, scopeText, uses, impor
     }
   }
   if (index.file(path)?.language === 'python') addModuleAttributes(index, scopeText, imports, path, near, scored);
+  // A name the file imports is a definition whatever it looks like (`_` and `C` in ajv, `str` from
+  // requests.compat); any other keyword-like or one-letter name identifies nothing.
+  const noise = (name: string) => (NOISE.has(name) || name.length < 2) && !(importedNames.has(name) && name !== '*' && name !== 'default');
   for (const [name, count] of uses) {
-    if (NOISE.has(name) || name.length < 2) continue;
+    if (noise(name)) continue;
     const defs = index.definitionsNamed(name).filter((d) => !exclude(d.path));
     if (defs.length === 0) continue;
     const imp = importedNames.get(name);
@@ -109,19 +116,27 @@ export function resolveScope(index: ResolveIndex, { path, scopeText, uses, impor
     const picked = candidates.length <= MAX_PER_NAME ? candidates : nearest(candidates, near, MAX_PER_NAME);
     for (const def of picked) {
       const kindBoost = def.kind === 'interface' || def.kind === 'type' || def.kind === 'class' || def.kind === 'struct' || def.kind === 'enum' || def.kind === 'trait' ? 1.3 : 1;
-      scored.push({ def, score: base * kindBoost * (viaImport.length > 0 ? 2 : 1) * near(def.path) });
+      const c = { def, score: base * kindBoost * (viaImport.length > 0 ? 2 : 1) * near(def.path) };
+      scored.push(c);
+      if (count > 0) named.push(c);
     }
   }
+  addNeighbouringConstants(index, named, scored);
   // Members of the types in play (a large class contributes only its signature): code goes on
   // to call their methods and read their fields, so they follow at a lower priority.
   const containedIn = (file: string, name: string) => {
     const f = index.file(file);
     return f ? membersByContainer(f).get(name) ?? [] : [];
   };
+  // A member the file never names is seldom the one it goes on to use (a class of fifty methods).
+  const fileNames = index.file(path)?.references;
   for (const { def, score } of [...scored]) {
     if (!TYPE_KINDS.has(def.kind)) continue;
     const members = containedIn(def.path, def.name).filter((m) => m.startLine > def.startLine && m.endLine <= def.endLine);
-    for (const m of members.slice(0, 30)) scored.push({ def: m, score: (score * 0.5) / Math.sqrt(members.length) });
+    for (const m of members.slice(0, 30)) {
+      const named = uses.has(m.name) || fileNames?.has(m.name) === true;
+      scored.push({ def: m, score: ((named ? 1 : UNNAMED_MEMBER) * score * 0.5) / Math.sqrt(members.length) });
+    }
   }
   scored.sort((a, b) => b.score - a.score || compareText(a.def.path, b.def.path) || a.def.startLine - b.def.startLine);
   const imported = (name: string, defs: readonly LocatedDefinition[]) => {
@@ -130,11 +145,7 @@ export function resolveScope(index: ResolveIndex, { path, scopeText, uses, impor
       : folderIsPackage ? defs.filter((d) => folderOf(d.path) === folder) : [];
     return matched.length > 0 ? matched : undefined;
   };
-  return { scored, near, folderIsPackage, imported };
-}
-
-export function isNoise(name: string): boolean {
-  return NOISE.has(name);
+  return { scored, near, folderIsPackage, imported, noise };
 }
 
 export { MAX_PER_NAME };
@@ -257,6 +268,31 @@ export function importMatches(source: string, path: string): boolean {
 /** Code-unit order: stable across locales, and much cheaper than localeCompare in a hot sort. */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Weight of a member of a type in play whose name the scope's file never uses. */
+const UNNAMED_MEMBER = 0.2;
+/** Short constants within this many lines of one the scope uses are its neighbours. */
+const NEIGHBOUR_LINES = 12;
+
+/**
+ * Constants and variables of at most 3 lines that stand within NEIGHBOUR_LINES of one the scope
+ * names, in the same container: a block of them is one set (StatusOK next to StatusNotFound, Int8
+ * next to Int16), and code that uses one goes on to the next. Half the score, less with distance.
+ */
+function addNeighbouringConstants(index: ResolveIndex, named: readonly Scored[], scored: Scored[]): void {
+  const known = new Set(scored.map((c) => c.def));
+  const short = (d: LocatedDefinition) => (d.kind === 'constant' || d.kind === 'variable') && d.endLine - d.startLine <= 2;
+  for (const { def, score } of named) {
+    if (!short(def)) continue;
+    for (const d of index.file(def.path)?.definitions ?? []) {
+      if (known.has(d) || d.kind !== def.kind || d.container !== def.container || !short(d)) continue;
+      const distance = Math.abs(d.startLine - def.startLine);
+      if (distance > NEIGHBOUR_LINES) continue;
+      known.add(d);
+      scored.push({ def: d, score: (score * 0.5) / (1 + distance / 4) });
+    }
+  }
 }
 
 /** Each indexed file's definitions grouped by container, once per version of the file (an update replaces the object). */

@@ -77,17 +77,17 @@ export function snippetOf(def: LocatedDefinition, lineCount: number, lines: (fro
 export const COMPACT_LINES = 3;
 
 /**
- * A definition in a few lines, for context that goes on past the definitions the scope names: its
+ * A definition in a few lines (`maxLines` from its name line; Infinity: its whole signature), for context that goes on past the definitions the scope names: its
  * signature from the first line of its text to the end of its declaration, at most COMPACT_LINES
  * lines from its name line (a long run of decorators or comments before the name is left out).
  * Undefined when the text does not reach the name line (a cut signature).
  */
-export function compactSnippet(def: IndexedDefinition): { text: string; startLine: number; endLine: number } | undefined {
+export function compactSnippet(def: IndexedDefinition, maxLines = COMPACT_LINES): { text: string; startLine: number; endLine: number } | undefined {
   const lines = def.text.split('\n');
   const last = def.textStartLine + lines.length - 1;
   if (def.line < def.textStartLine || def.line > last) return undefined;
   const start = def.line - def.textStartLine >= COMPACT_LINES ? def.line : def.textStartLine;
-  const end = Math.min(last, def.textEndLine, Math.max(def.line, def.signatureEndLine), def.line + COMPACT_LINES - 1);
+  const end = Math.min(last, def.textEndLine, Math.max(def.line, def.signatureEndLine), def.line + maxLines - 1);
   if (start === def.textStartLine && end === last) return { text: def.text, startLine: start, endLine: end };
   return { text: lines.slice(start - def.textStartLine, end - def.textStartLine + 1).join('\n'), startLine: start, endLine: end };
 }
