@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RepoIndex, type IndexedFile } from '../../src/core/index/repoIndex';
 import { compactSnippet, definitionSnippets, MAX_WHOLE_LINES, snippetOf } from '../../src/core/index/snippets';
-import { rankFill } from '../../src/core/index/fillOrder';
+import { bestFirst, rankFill } from '../../src/core/index/fillOrder';
 import { IndexContextProvider, importMatches, proximity } from '../../src/core/index/contextProvider';
 import type { Definition, FileTags, LanguageId } from '../../src/core/index/tags';
 import { cursorFromText } from '../../src/core/text/cursorText';
@@ -310,6 +310,31 @@ describe('filling the budget', () => {
     assert.deepEqual(got.map((s) => s.symbol), ['scanContinue', 'decodeState'], 'by file: scanner.go, state.go');
   });
 
+  it('stops reading the scope\'s definitions after a run that no longer fits, a thousand names or not', () => {
+    const N = 200;
+    const sig = (i: number) => `export function f${i}(\n${Array.from({ length: 9 }, (_, k) => `  parameterNumber${k}: string,`).join('\n')}\n): void {\n  return;\n}`;
+    const LIB = Array.from({ length: N }, (_, i) => sig(i)).join('\n') + '\n';
+    const defs = Array.from({ length: N }, (_, i) => def(`f${i}`, 'function', i * 13, i * 13 + 12, i * 13 + 10));
+    const idx = new RepoIndex();
+    idx.upsert(indexed('src/lib.ts', LIB, defs));
+    const calls = Array.from({ length: N }, (_, i) => `  f${i}();`).join('\n');
+    const CALL = `import { ${defs.map((d) => d.name).join(', ')} } from "./lib";\n\nexport function go(): void {\n${calls}\n}\n`;
+    idx.upsert(indexed('src/call.ts', CALL, [def('go', 'function', 2, N + 3, 2)], Object.fromEntries(defs.map((d) => [d.name, 1])), [{ source: './lib', names: defs.map((d) => d.name), line: 0 }]));
+    let reads = 0;
+    const counting = new IndexContextProvider(idx, {
+      estimate: est,
+      snippet: (d) => {
+        reads++;
+        const lines = LIB.split('\n');
+        return snippetOf(d, lines.length, (from, to) => lines.slice(from, to + 1).join('\n'));
+      },
+    });
+    // Each signature is ~110 tokens: one fits in 150, then none whole; a few fit compact.
+    const got = counting.assemble(cursorFromText(CALL, 4, 2, 'src/call.ts'), 150);
+    assert.ok(got.length >= 1 && got.length < 5, `${got.length} snippets`);
+    assert.ok(reads < 80, `${reads} reads for ${got.length} snippets`);
+  });
+
   it('the filled context is chosen once per scope: typing in the cursor\'s file does not change it', () => {
     const { idx, cursorText } = goPackage();
     const p = provider(idx);
@@ -355,6 +380,22 @@ describe('filling the budget', () => {
     const reversed = new RepoIndex();
     for (const path of [...idx.paths()].reverse()) reversed.upsert(idx.file(path)!);
     assert.deepEqual([...rankFill(reversed, input)].map((d) => `${d.path}:${d.startLine}`), [...rankFill(idx, input)].map((d) => `${d.path}:${d.startLine}`));
+  });
+});
+
+describe('bestFirst', () => {
+  it('gives every item once, in the comparator\'s order, however many are taken', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (const n of [0, 1, 2, 3, 10, 257]) {
+      const items = Array.from({ length: n }, (_, i) => ({ i, v: Math.floor(random() * 20) }));
+      const byValue = (a: { i: number; v: number }, b: { i: number; v: number }) => b.v - a.v || a.i - b.i;
+      const expected = [...items].sort(byValue);
+      assert.deepEqual([...bestFirst([...items], byValue)], expected, `n=${n}`);
+      const firstThree = [];
+      for (const x of bestFirst([...items], byValue)) if (firstThree.push(x) === 3) break;
+      assert.deepEqual(firstThree, expected.slice(0, 3));
+    }
   });
 });
 

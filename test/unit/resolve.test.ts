@@ -64,6 +64,18 @@ describe('resolveScope', () => {
     assert.ok(r.scored[1].score < r.scored[0].score / 2 + 1e-9, 'a neighbour weighs at most half the constant it stands by');
   });
 
+  it('a table of thousands of constants, a dozen to a line: a few nearest neighbours, not the whole window', () => {
+    const idx = new RepoIndex();
+    const table = Array.from({ length: 600 }, (_, i) => d(`K${i}`, 'constant', Math.floor(i / 12)));
+    idx.upsert(file('src/table.ts', table));
+    idx.upsert(file('src/use.ts', [d('f', 'function', 2, 4)], { K300: 1 }));
+    const r = resolveScope(idx, { path: 'src/use.ts', scopeText: 'return K300;', uses: new Map([['K300', 1]]), imports: [] });
+    assert.equal(names(r)[0], 'src/table.ts:K300');
+    const neighbours = r.scored.slice(1);
+    assert.ok(neighbours.length > 0 && neighbours.length <= 8, `${neighbours.length} neighbours`);
+    assert.ok(neighbours.every((c) => Math.abs(c.def.startLine - 25) <= 1), 'the nearest lines first');
+  });
+
   it('members of a type in play that the file never names rank below those it names', () => {
     const idx = new RepoIndex();
     idx.upsert(file('src/big.ts', [

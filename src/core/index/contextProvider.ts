@@ -194,6 +194,8 @@ export class IndexContextProvider implements ContextProvider {
     const tried = new Set<string>();
     let used = 0;
     let reads = 0;
+    /** Definitions of the scope's names in a row that did not fit what is left. */
+    let sizeMisses = 0;
     let cut = false;
     /** Packs one definition, whole (as its snippet rule has it) or compact; false once nothing more can be packed. */
     const take = (located: LocatedDefinition, compact: boolean): boolean => {
@@ -225,9 +227,11 @@ export class IndexContextProvider implements ContextProvider {
         else if (!tried.has(id)) {
           tried.add(id);
           tooBig.push(located);
+          sizeMisses++;
         }
         return true;
       }
+      sizeMisses = 0;
       seen.add(id);
       used += tokens;
       const kind = whole && def.whole && def.kind !== 'function' && def.kind !== 'method' ? 'type' : 'definition';
@@ -236,7 +240,9 @@ export class IndexContextProvider implements ContextProvider {
     };
     const tooBig: LocatedDefinition[] = [];
     let going = true;
-    for (const { def } of scored) if (!(going = take(def, false))) break;
+    // Once a run of them no longer fits what is left, the rest of the scope's names go no better
+    // (a declaration file names a thousand): on to the compact passes.
+    for (const { def } of scored) if (!(going = take(def, false)) || sizeMisses >= MAX_FILL_MISSES * 2) break;
     // Budget left once the scope's names are resolved: definitions ranked toward the cursor's file,
     // compact, so that it is spent on as many of them as it holds.
     // What is left is often too little for most: give up after a run of definitions that do not fit

@@ -114,7 +114,8 @@ export function* rankFill(index: RepoIndex, input: FillInput): Generator<Located
     const refs = index.file(path)?.references;
     if (refs && left > 0) left -= step(path, refs, left, MAX_SECOND_STEP_DEFINITIONS, DAMPING * mass, () => 1, input.path);
   }
-  yield* [...credit].sort((a, b) => b[1] - a[1] || compareText(a[0].path, b[0].path) || a[0].startLine - b[0].startLine).map(([d]) => d);
+  // Best first, lazily: the consumer stops once its budget is spent, after a few dozen of thousands.
+  for (const [d] of bestFirst([...credit], (a, b) => b[1] - a[1] || compareText(a[0].path, b[0].path) || a[0].startLine - b[0].startLine)) yield d;
 
   const listed = new Set<string>([input.path]);
   const neighbours = reached.map(([p]) => p);
@@ -126,6 +127,27 @@ export function* rankFill(index: RepoIndex, input: FillInput): Generator<Located
     // Top-level definitions before members: a type's compact form stands for its members.
     for (const d of defs) if (d.container === undefined && !credit.has(d)) yield d;
     for (const d of defs) if (d.container !== undefined && !credit.has(d)) yield d;
+  }
+}
+
+/** The items in `compare` order, one at a time: a binary heap, built in linear time, popped as asked. */
+export function* bestFirst<T>(items: T[], compare: (a: T, b: T) => number): Generator<T> {
+  const heap = items;
+  const down = (i: number, n: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) return;
+      const c = l + 1 < n && compare(heap[l + 1], heap[l]) < 0 ? l + 1 : l;
+      if (compare(heap[c], heap[i]) >= 0) return;
+      [heap[i], heap[c]] = [heap[c], heap[i]];
+      i = c;
+    }
+  };
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i, heap.length);
+  for (let n = heap.length; n > 0; n--) {
+    yield heap[0];
+    heap[0] = heap[n - 1];
+    down(0, n - 1);
   }
 }
 

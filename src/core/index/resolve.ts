@@ -274,25 +274,61 @@ export function compareText(a: string, b: string): number {
 const UNNAMED_MEMBER = 0.2;
 /** Short constants within this many lines of one the scope uses are its neighbours. */
 const NEIGHBOUR_LINES = 12;
+/** The best-scored constants whose neighbours are looked at, and how many each brings at most. */
+const MAX_NEIGHBOURED = 32;
+const MAX_NEIGHBOURS = 8;
 
 /**
  * Constants and variables of at most 3 lines that stand within NEIGHBOUR_LINES of one the scope
  * names, in the same container: a block of them is one set (StatusOK next to StatusNotFound, Int8
  * next to Int16), and code that uses one goes on to the next. Half the score, less with distance.
+ * Bounded: a file of generated tables holds thousands of them, a dozen to a line.
  */
 function addNeighbouringConstants(index: ResolveIndex, named: readonly Scored[], scored: Scored[]): void {
-  const known = new Set(scored.map((c) => c.def));
-  const short = (d: LocatedDefinition) => (d.kind === 'constant' || d.kind === 'variable') && d.endLine - d.startLine <= 2;
-  for (const { def, score } of named) {
-    if (!short(def)) continue;
-    for (const d of index.file(def.path)?.definitions ?? []) {
-      if (known.has(d) || d.kind !== def.kind || d.container !== def.container || !short(d)) continue;
-      const distance = Math.abs(d.startLine - def.startLine);
-      if (distance > NEIGHBOUR_LINES) continue;
-      known.add(d);
-      scored.push({ def: d, score: (score * 0.5) / (1 + distance / 4) });
+  const seeds = named.filter((c) => isShortConstant(c.def));
+  if (seeds.length === 0) return;
+  const known = new Set(seeds.map((c) => c.def));
+  seeds.sort((a, b) => b.score - a.score || compareText(a.def.path, b.def.path) || a.def.startLine - b.def.startLine);
+  if (seeds.length > MAX_NEIGHBOURED) seeds.length = MAX_NEIGHBOURED;
+  for (const { def, score } of seeds) {
+    const file = index.file(def.path);
+    if (!file) continue;
+    const all = shortConstants(file);
+    // The first that starts NEIGHBOUR_LINES before it or later (the list is in line order).
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (all[mid].startLine < def.startLine - NEIGHBOUR_LINES) lo = mid + 1;
+      else hi = mid;
+    }
+    // Nearest first: outward from the seed's own place in the list.
+    let at = lo;
+    while (at < all.length && all[at].startLine < def.startLine) at++;
+    let before = at - 1;
+    let after = at;
+    let added = 0;
+    while (added < MAX_NEIGHBOURS && (before >= lo || (after < all.length && all[after].startLine <= def.startLine + NEIGHBOUR_LINES))) {
+      const takeAfter = before < lo || (after < all.length && all[after].startLine <= def.startLine + NEIGHBOUR_LINES && all[after].startLine - def.startLine <= def.startLine - all[before].startLine);
+      const d = takeAfter ? all[after++] : all[before--];
+      if (d.kind !== def.kind || d.container !== def.container || known.has(d)) continue;
+      known.add(d); // near two seeds: it comes once, from the better one
+      added++;
+      scored.push({ def: d, score: (score * 0.5) / (1 + Math.abs(d.startLine - def.startLine) / 4) });
     }
   }
+}
+
+const isShortConstant = (d: LocatedDefinition) => (d.kind === 'constant' || d.kind === 'variable') && d.endLine - d.startLine <= 2;
+/** Each indexed file's short constants and variables in line order, once per version of the file. */
+const constantLists = new WeakMap<object, LocatedDefinition[]>();
+function shortConstants(file: { readonly definitions: readonly LocatedDefinition[] }): LocatedDefinition[] {
+  let list = constantLists.get(file);
+  if (!list) {
+    list = file.definitions.filter(isShortConstant).sort((a, b) => a.startLine - b.startLine);
+    constantLists.set(file, list);
+  }
+  return list;
 }
 
 /** Each indexed file's definitions grouped by container, once per version of the file (an update replaces the object). */
