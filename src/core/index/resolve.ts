@@ -71,7 +71,8 @@ export function namesUsed(text: string, into = new Map<string, number>()): Map<s
   return into;
 }
 
-export function resolveScope(index: ResolveIndex, { path, scopeText, uses, imports, exclude = (p) => p === path }: ScopeInput): Resolution {
+export function resolveScope(index: ResolveIndex, { path, scopeText, uses, imports, exclude: excludeOnly }: ScopeInput): Resolution {
+  const exclude = excludeOnly ?? ((p: string) => p === path);
   const localNames = new Set(index.file(path)?.definitions.map((d) => d.name));
   const folderIsPackage = FOLDER_PACKAGES.has(index.file(path)?.language ?? '');
   const folder = folderOf(path);
@@ -103,7 +104,11 @@ export function resolveScope(index: ResolveIndex, { path, scopeText, uses, impor
   const noise = (name: string) => (NOISE.has(name) || name.length < 2) && !(importedNames.has(name) && name !== '*' && name !== 'default');
   for (const [name, count] of uses) {
     if (noise(name)) continue;
-    const defs = index.definitionsNamed(name).filter((d) => !exclude(d.path));
+    const all = index.definitionsNamed(name);
+    // Copied only when an excluded file defines it (a common name has thousands): by default the
+    // scope's own file, whose names are known.
+    const excluded = excludeOnly ? all.some((d) => excludeOnly(d.path)) : localNames.has(name);
+    const defs = excluded ? all.filter((d) => !exclude(d.path)) : all;
     if (defs.length === 0) continue;
     const imp = importedNames.get(name);
     // In a language whose folder is a package, a name the file does not import is the package's
