@@ -214,13 +214,14 @@ export class IndexContextProvider implements ContextProvider {
       reads++;
       const def = this.opts.snippet(located);
       if (!def) return true;
-      let part = compact ? compactSnippet(def) : { text: def.text, startLine: def.textStartLine, endLine: def.textEndLine };
+      // + 12: the file header around a snippet.
+      const wholeTokens = compact ? Infinity : this.opts.estimate(def.text) + 12;
       // A large definition would crowd out many others that the scope needs: its signature, whole.
-      const whole = !compact && this.opts.estimate(def.text) + 12 <= budget * (SHAPE_KINDS.has(def.kind) ? WHOLE_SHAPE_SHARE : WHOLE_SHARE);
-      if (!compact && !whole) part = compactSnippet(def, Infinity);
+      const whole = wholeTokens <= budget * (SHAPE_KINDS.has(def.kind) ? WHOLE_SHAPE_SHARE : WHOLE_SHARE);
+      const part = whole ? { text: def.text, startLine: def.textStartLine, endLine: def.textEndLine } : compactSnippet(def, compact ? undefined : Infinity);
       if (!part) return true;
       if (part.text.length > 20 && window.includes(part.text)) return true; // already in the prompt
-      const tokens = this.opts.estimate(part.text) + 12; // + the file header around it
+      const tokens = whole ? wholeTokens : this.opts.estimate(part.text) + 12;
       if (used + tokens > budget) {
         // Too big whole: its signature may still fit, after everything the scope names.
         if (compact) seen.add(id);

@@ -130,9 +130,11 @@ export function* rankFill(index: RepoIndex, input: FillInput): Generator<Located
   }
 }
 
-/** The items in `compare` order, one at a time: a binary heap, built in linear time, popped as asked. */
-export function* bestFirst<T>(items: T[], compare: (a: T, b: T) => number): Generator<T> {
-  const heap = items;
+/**
+ * The items in `compare` order, one at a time: a binary heap, built in linear time, popped as
+ * asked. `heap` is reordered in place.
+ */
+export function* bestFirst<T>(heap: T[], compare: (a: T, b: T) => number): Generator<T> {
   const down = (i: number, n: number) => {
     for (;;) {
       const l = 2 * i + 1;

@@ -299,29 +299,29 @@ function addNeighbouringConstants(index: ResolveIndex, named: readonly Scored[],
     const file = index.file(def.path);
     if (!file) continue;
     const all = shortConstants(file);
-    // The first that starts NEIGHBOUR_LINES before it or later (the list is in line order).
-    let lo = 0;
-    let hi = all.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (all[mid].startLine < def.startLine - NEIGHBOUR_LINES) lo = mid + 1;
-      else hi = mid;
-    }
-    // Nearest first: outward from the seed's own place in the list.
-    let at = lo;
-    while (at < all.length && all[at].startLine < def.startLine) at++;
-    let before = at - 1;
-    let after = at;
-    let added = 0;
-    while (added < MAX_NEIGHBOURS && (before >= lo || (after < all.length && all[after].startLine <= def.startLine + NEIGHBOUR_LINES))) {
-      const takeAfter = before < lo || (after < all.length && all[after].startLine <= def.startLine + NEIGHBOUR_LINES && all[after].startLine - def.startLine <= def.startLine - all[before].startLine);
-      const d = takeAfter ? all[after++] : all[before--];
-      if (d.kind !== def.kind || d.container !== def.container || known.has(d)) continue;
+    const at = firstFrom(all, def.startLine);
+    // Nearest first; at equal distance the one below, then the one nearer in the file.
+    const around = [...all.slice(at, firstFrom(all, def.startLine + NEIGHBOUR_LINES + 1)), ...all.slice(firstFrom(all, def.startLine - NEIGHBOUR_LINES), at).reverse()]
+      .filter((d) => d.kind === def.kind && d.container === def.container && !known.has(d))
+      .sort((a, b) => Math.abs(a.startLine - def.startLine) - Math.abs(b.startLine - def.startLine))
+      .slice(0, MAX_NEIGHBOURS);
+    for (const d of around) {
       known.add(d); // near two seeds: it comes once, from the better one
-      added++;
       scored.push({ def: d, score: (score * 0.5) / (1 + Math.abs(d.startLine - def.startLine) / 4) });
     }
   }
+}
+
+/** Index of the first of `list` (in line order) that starts on `line` or later. */
+function firstFrom(list: readonly LocatedDefinition[], line: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].startLine < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 const isShortConstant = (d: LocatedDefinition) => (d.kind === 'constant' || d.kind === 'variable') && d.endLine - d.startLine <= 2;

@@ -77,10 +77,11 @@ export function snippetOf(def: LocatedDefinition, lineCount: number, lines: (fro
 export const COMPACT_LINES = 3;
 
 /**
- * A definition in a few lines (`maxLines` from its name line; Infinity: its whole signature), for context that goes on past the definitions the scope names: its
- * signature from the first line of its text to the end of its declaration, at most COMPACT_LINES
- * lines from its name line (a long run of decorators or comments before the name is left out).
- * Undefined when the text does not reach the name line (a cut signature).
+ * A definition in a few lines, for context that goes on past the definitions the scope names: its
+ * signature from the first line of its text to the end of its declaration, at most `maxLines`
+ * lines from its name line (Infinity: the whole signature; a long run of decorators or comments
+ * before the name is left out). Undefined when the text does not reach the name line (a cut
+ * signature).
  */
 export function compactSnippet(def: IndexedDefinition, maxLines = COMPACT_LINES): { text: string; startLine: number; endLine: number } | undefined {
   const lines = def.text.split('\n');
