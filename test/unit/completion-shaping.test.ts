@@ -194,6 +194,13 @@ const TYPESCRIPT: Row[] = [
     shows: 'this.running = true;', stop: 'unmatched-closer', early: true,
   },
   {
+    name: 'a `)` in the code below closes an outer `(`, not the inner `{` the file lacks: the completion writes the `};`',
+    lang: 'typescript',
+    doc: 'return new Observable((destination) => {\n  const onError = (type: string) => {\n    xhr.addEventListener(type, () => {\n      destination.error(type);\n    });█\n\n  onError(\'timeout\');\n  return () => {\n    xhr.abort();\n  };\n});\n',
+    out: '\n  };\n\n  onError(\'timeout\');\n',
+    shows: '\n  };', stop: 'single-line', early: true, shape: 'single-line',
+  },
+  {
     name: 'the file lacks the inner `}` (indents tell): the completion writes it and stops',
     lang: 'typescript', doc: 'function outer(x: boolean) {\n  if (x) {█\n}\n',
     out: '\n    y();\n  }\n  z();\n}\n',

@@ -426,26 +426,26 @@ class LineTracker {
 
 /**
  * How many of the innermost scopes open at the cursor the completion may close: those the suffix
- * does not. A closer starting a line ends the innermost open scope whose opening line has its
- * indent (so a file missing an inner `}` is told from one whose outer `}` lies beyond the suffix
- * window); any other closer ends the innermost scope still open.
+ * does not. A closer starting a line ends the innermost open scope of its kind whose opening line
+ * has its indent (so a file missing an inner `}` is told from one whose outer `}` lies beyond the
+ * suffix window); any other closer ends the innermost open scope of its kind (a `)` after the
+ * file's missing `}` closes the call around it, not the block); one that matches no open scope
+ * ends the innermost scope still open.
  */
 function closableScopes(open: readonly OpenScope[], closers: readonly SuffixCloser[]): number {
   const closed = new Array<boolean>(open.length).fill(false);
   let top = open.length - 1;
+  const innermost = (ok: (s: OpenScope) => boolean): number => {
+    for (let j = top; j >= 0; j--) if (!closed[j] && ok(open[j])) return j;
+    return -1;
+  };
   for (const c of closers) {
     while (top >= 0 && closed[top]) top--;
     if (top < 0) break;
-    let target = top;
-    if (c.lineStart) {
-      for (let j = top; j >= 0; j--) {
-        if (!closed[j] && open[j].kind === OPENER_FOR[c.kind] && open[j].indent === c.indent) {
-          target = j;
-          break;
-        }
-      }
-    }
-    closed[target] = true;
+    const kind = OPENER_FOR[c.kind];
+    let target = c.lineStart ? innermost((s) => s.kind === kind && s.indent === c.indent) : -1;
+    if (target < 0) target = innermost((s) => s.kind === kind);
+    closed[target < 0 ? top : target] = true;
   }
   let n = 0;
   for (let j = open.length - 1; j >= 0 && !closed[j]; j--) n++;
