@@ -378,6 +378,27 @@ describe('completion engine: request economy over the fake\'s log', () => {
     assert.ok(first.promptTokens! - first.cachedTokens! <= 64, `the first keystroke re-read ${first.promptTokens! - first.cachedTokens!} of ${first.promptTokens} tokens`);
   });
 
+  it('a second warm-up for the prompt being sent leaves the first one running, and the document counts as known from the first', async () => {
+    const engine = engineFor(service);
+    const body = Array.from({ length: 400 }, (_, i) => `  const value${i} = compute(${i});`).join('\n');
+    const doc = (typed: string) => `function main() {\n${body}\n  ${typed}\n}\n`;
+    const at = (typed: string) => ({ document: 'file:///twice.ts', cursor: cursorFromText(doc(typed), 401, 2 + typed.length, 'twice.ts'), trigger: 'automatic' as const });
+    assert.equal(engine.knows('file:///twice.ts'), false);
+    fake.setLatency({ prefillTokensPerSec: 2000 });
+    try {
+      fake.reply({ response: 'x' });
+      const first = engine.warm(at(''));
+      assert.equal(engine.knows('file:///twice.ts'), true, 'known while its warm-up is prepared');
+      await fake.waitForRequest((r) => r.path === '/api/generate' && r.body.options?.num_predict === 1);
+      assert.equal(await engine.warm(at('r')), 'unchanged', 'the same stable parts are being prefilled');
+      assert.equal(await first, 'sent', 'the first warm-up was not cancelled by the second');
+      assert.equal(generates(fake).length, 1);
+      assert.equal(engine.knows('file:///twice.ts'), true);
+    } finally {
+      fake.setLatency({ prefillTokensPerSec: Infinity });
+    }
+  });
+
   it('a warm-up never runs beside a completion, and a completion elsewhere stops it', async () => {
     const engine = engineFor(service);
     fake.setLatency({ decodeTokensPerSec: 20 });

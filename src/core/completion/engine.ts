@@ -18,6 +18,7 @@ import { LayoutWatch, type PromptLayout } from './layoutLog';
 import { isSubsequence } from './merge';
 import { postProcess, showableSoFar } from './postprocess';
 import { decideShape, shouldComplete } from './prefilter';
+import type { WarmResult } from './warmSchedule';
 import type { CompletionShape, ContextProvider, ContextSnippet, CursorContext } from './types';
 
 export interface CompletionSettings {
@@ -184,7 +185,8 @@ export class CompletionEngine {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly listeners = new Set<(slow: boolean, medianMs: number) => void>();
   private readonly layout = new LayoutWatch();
-  private warming: { readonly document: string; readonly line: number | undefined; readonly controller: AbortController } | undefined;
+  /** Warm-ups being prepared or sent; the scheduler lets a newer one that is sent supersede an older one. */
+  private readonly warmings = new Set<{ readonly document: string; readonly line: number | undefined; readonly controller: AbortController }>();
 
   constructor(private readonly deps: CompletionEngineDeps) {
     this.debounce = new AdaptiveDebounce(deps.settings.debounceMs);
@@ -306,14 +308,15 @@ export class CompletionEngine {
    * than the whole prompt. Sends the prompt a completion here would send, for one token, at
    * background priority — only when its stable parts (context, code below, window start) differ
    * from the document's last prompt, and never while a completion is in flight. A newer warm-up
-   * supersedes an older one; a completion elsewhere stops it.
+   * that sends another prompt supersedes an older one; a completion elsewhere stops it.
    */
-  async warm(req: Pick<CompletionRequest, 'document' | 'cursor' | 'prefixFirstLine'>): Promise<'sent' | 'unchanged' | 'busy' | 'failed' | 'cancelled'> {
+  async warm(req: Pick<CompletionRequest, 'document' | 'cursor' | 'prefixFirstLine'>): Promise<Exclude<WarmResult, 'skipped'>> {
     if (this.inflight) return 'busy';
     const controller = new AbortController();
-    this.warming?.controller.abort();
+    // An older warm-up goes on while this one is prepared: when both want the same prompt, this one
+    // finds it sent already (unchanged) and the older one's prefill is not thrown away.
     const warming = { document: req.document, line: req.cursor.line, controller };
-    this.warming = warming;
+    this.warmings.add(warming);
     try {
       const ready = await this.prepare(req, controller.signal);
       if ('failed' in ready) return 'failed';
@@ -331,17 +334,22 @@ export class CompletionEngine {
       this.deps.logger.debug(`completion warm-up failed: ${ModelError.is(e) ? e.message : String(e)}`);
       return 'failed';
     } finally {
-      if (this.warming === warming) this.warming = undefined;
+      this.warmings.delete(warming);
     }
+  }
+
+  /** Whether a prompt (a completion's or a warm-up's) was made for this document, or a warm-up for it is under way. */
+  knows(document: string): boolean {
+    return this.layout.lastOf(document) !== undefined || [...this.warmings].some((w) => w.document === document);
   }
 
   /** A completion far from the cursor being warmed up for (another file, or out of its window) stops that warm-up. */
   private stopWarmingFor(req: CompletionRequest): void {
-    const w = this.warming;
-    if (!w) return;
     const line = req.cursor.line;
-    const near = w.document === req.document && (line === undefined || w.line === undefined || Math.abs(line - w.line) <= WARM_NEAR_LINES);
-    if (!near) w.controller.abort();
+    for (const w of this.warmings) {
+      const near = w.document === req.document && (line === undefined || w.line === undefined || Math.abs(line - w.line) <= WARM_NEAR_LINES);
+      if (!near) w.controller.abort();
+    }
   }
 
   /** When the caller gives up (VS Code cancels on every keystroke), the generation lives on briefly for the next one. */
@@ -556,7 +564,7 @@ export class CompletionEngine {
   dispose(): void {
     this.inflight?.controller.abort();
     this.inflight = undefined;
-    this.warming?.controller.abort();
+    for (const w of this.warmings) w.controller.abort();
   }
 }
 

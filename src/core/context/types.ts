@@ -43,6 +43,11 @@ export interface ContextProvider {
    * another file changed): logged when the prompt's context section changes.
    */
   changeReason?(): string | undefined;
+  /**
+   * Calls `listener` when the context of every scope may have changed at once (the index finished
+   * building): what a client prepared for the cursor, such as the server's prompt cache, is stale.
+   */
+  onDidChangeAll?(listener: () => void): { dispose(): void };
 }
 
 export const NO_CONTEXT: ContextProvider = { contextFor: async () => [] };

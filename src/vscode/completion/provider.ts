@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { completionEnabledFor } from '../../core/config';
 import type { CompletionEngine, CompletionOutcome } from '../../core/completion/engine';
 import type { Logger } from '../../core/log';
+import type { WarmResult } from '../../core/completion/warmSchedule';
 import type { ModelRuntime } from '../runtime';
 import { cursorSlice, indentUnitFor } from './cursor';
 import type { DocumentGate } from './documentGate';
@@ -28,19 +29,21 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
    * The cursor came to rest (a file opened, a click elsewhere): let the engine prefill the server's
    * cache for it, under the same conditions as a completion there. Never throws.
    */
-  async warm(editor: vscode.TextEditor): Promise<void> {
+  async warm(editor: vscode.TextEditor, why: string): Promise<WarmResult> {
     try {
       const document = editor.document;
-      if (this.paused || !completionEnabledFor(this.runtime.config, document.languageId)) return;
+      if (this.paused || !completionEnabledFor(this.runtime.config, document.languageId)) return 'skipped';
       // Its own model only: another feature's missing model never holds completions back.
-      if (this.runtime.stateFor('completion').kind !== 'connected') return;
-      if (!(await this.gate.admit(document)).admitted) return;
+      if (this.runtime.stateFor('completion').kind !== 'connected') return 'skipped';
+      if (!(await this.gate.admit(document)).admitted) return 'skipped';
       const position = editor.selection.active;
       const { cursor, prefixFirstLine } = cursorSlice(document, position, indentUnitFor(document));
       const result = await this.engine().warm({ document: document.uri.toString(), cursor, prefixFirstLine });
-      this.logger.trace(`completion warm-up ${document.uri.path.split('/').pop()}:${position.line + 1}:${position.character + 1} ${result}`);
+      this.logger.trace(`completion warm-up (${why}) ${document.uri.path.split('/').pop()}:${position.line + 1}:${position.character + 1} ${result}`);
+      return result;
     } catch (e) {
       this.logger.debug(`completion warm-up failed: ${e instanceof Error ? e.message : String(e)}`);
+      return 'failed';
     }
   }
 

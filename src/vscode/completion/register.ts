@@ -10,12 +10,11 @@ import type { CompletionStatus } from '../statusBar';
 import { HearthInlineCompletionProvider } from './provider';
 import { DocumentGate } from './documentGate';
 import { EditTimes } from './editTimes';
+import { WarmSchedule } from '../../core/completion/warmSchedule';
 import type { Redactor } from '../../core/privacy/redactor';
 import type { PrivacyGate } from '../../node/privacy/gate';
 
 const PAUSED_KEY = 'hearth.completionsPaused';
-/** How long the cursor rests before the server's cache is warmed for it (a typing pause is shorter). */
-const WARM_IDLE_MS = 600;
 
 export function registerInlineCompletions(
   context: vscode.ExtensionContext, runtime: ModelRuntime, logger: Logger, redactor: Redactor,
@@ -53,21 +52,23 @@ export function registerInlineCompletions(
   const edits = new EditTimes();
   context.subscriptions.push(edits);
   const provider = new HearthInlineCompletionProvider(() => engine, runtime, logger, gate, (d) => edits.typedAt(d));
-  // When the cursor comes to rest somewhere new, the server's cache is prefilled for it.
-  let warmTimer: ReturnType<typeof setTimeout> | undefined;
-  const warmSoon = () => {
-    clearTimeout(warmTimer);
-    warmTimer = setTimeout(() => {
-      const editor = vscode.window.activeTextEditor;
-      if (editor && runtime.config.features.completion.warmup) void provider.warm(editor);
-    }, WARM_IDLE_MS);
-  };
+  // The server's prompt cache is prefilled for the cursor: where it comes to rest, and at once
+  // when the first pause would otherwise prefill the whole prompt (see warmSchedule.ts).
+  const warming = new WarmSchedule(async (why) => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || !runtime.config.features.completion.warmup) return 'skipped';
+    return provider.warm(editor, why);
+  });
   context.subscriptions.push(
-    vscode.window.onDidChangeTextEditorSelection((e) => { if (e.textEditor === vscode.window.activeTextEditor) warmSoon(); }),
-    vscode.window.onDidChangeActiveTextEditor(() => warmSoon()),
-    { dispose: () => clearTimeout(warmTimer) },
+    vscode.window.onDidChangeTextEditorSelection((e) => {
+      if (e.textEditor === vscode.window.activeTextEditor) warming.cursorMoved(engine.knows(e.textEditor.document.uri.toString()));
+    }),
+    vscode.window.onDidChangeActiveTextEditor(() => warming.editorChanged()),
+    runtime.onDidChangeState((s) => { if (s.kind === 'connected' && runtime.stateFor('completion').kind === 'connected') warming.stale('the model is reachable'); }),
+    repoContext.onDidChangeAll?.(() => warming.stale('the index finished building')) ?? { dispose() {} },
+    { dispose: () => warming.dispose() },
   );
-  warmSoon();
+  warming.editorChanged();
   provider.paused = context.globalState.get<boolean>(PAUSED_KEY, false);
   void vscode.commands.executeCommand('setContext', CONTEXT_PAUSED, provider.paused);
 

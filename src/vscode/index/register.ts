@@ -32,7 +32,9 @@ export function registerIndex(context: vscode.ExtensionContext, logger: Logger):
   const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
   if (!folder) return { context: NO_CONTEXT, gate: () => undefined, workspace: () => undefined };
   let live: LiveIndex | undefined;
-  const start = () => { live ??= startIndex(context, logger, folder); };
+  const changedAll = new vscode.EventEmitter<void>();
+  context.subscriptions.push(changedAll);
+  const start = () => { live ??= startIndex(context, logger, folder, () => changedAll.fire()); };
   context.subscriptions.push(
     vscode.commands.registerCommand(COMMANDS.reindex, () => (live ? live.build() : askForTrust())),
     vscode.commands.registerCommand(COMMANDS.cancelIndexing, () => live?.cancel()),
@@ -43,6 +45,7 @@ export function registerIndex(context: vscode.ExtensionContext, logger: Logger):
     context: {
       contextFor: (cursor, budget, signal) => (live ? live.context.contextFor(cursor, budget, signal) : NO_CONTEXT.contextFor(cursor, budget, signal)),
       changeReason: () => live?.context.changeReason?.(),
+      onDidChangeAll: (listener) => changedAll.event(listener),
     },
     gate: () => live?.gate,
     workspace: () => live?.workspace,
@@ -63,7 +66,8 @@ interface LiveIndex {
   cancel(): void;
 }
 
-function startIndex(context: vscode.ExtensionContext, logger: Logger, folder: vscode.WorkspaceFolder): LiveIndex {
+/** `built` is called after each build that ends (not cancelled): the context held while it ran is chosen anew. */
+function startIndex(context: vscode.ExtensionContext, logger: Logger, folder: vscode.WorkspaceFolder, built: () => void): LiveIndex {
   const root = folder.uri.fsPath;
   const cacheFile = context.storageUri ? vscode.Uri.joinPath(context.storageUri, 'index-cache.json').fsPath : undefined;
   if (context.storageUri) void vscode.workspace.fs.createDirectory(context.storageUri).then(undefined, () => undefined);
@@ -90,6 +94,7 @@ function startIndex(context: vscode.ExtensionContext, logger: Logger, folder: vs
       };
       try {
         await service.build(controller.signal);
+        if (!controller.signal.aborted) built();
       } catch (e) {
         logger.error(`Indexing failed: ${e instanceof Error ? e.message : String(e)}. Completions continue without repository context.`);
       } finally {
