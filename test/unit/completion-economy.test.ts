@@ -24,6 +24,20 @@ describe('typed-through cache', () => {
     assert.equal(c.lookup('doc', 'foo(a, b)', ')\nbar();\n'), undefined, 'a second `)` typed in front of the first');
     assert.equal(c.lookup('doc', 'foo(a', 'bar();\n'), undefined, 'more gone right of the cursor than the completion replaces');
   });
+  it('stays a hit when the editor auto-closes a bracket or quote the user typed through', () => {
+    const c = new TypedThroughCache();
+    c.store('doc', 'const f = ', ';\n', '(type: string, make: () => any) => {');
+    // `(` typed: VS Code inserts `)` right of the cursor; the suggestion writes it later.
+    assert.deepEqual(c.lookup('doc', 'const f = (', ');\n'), { remaining: 'type: string, make: () => any) => {', typed: 1, replaces: 1 });
+    assert.deepEqual(c.lookup('doc', 'const f = (type: string, make: (', '));\n'), { remaining: ') => any) => {', typed: 22, replaces: 2 });
+    // Typed over the inner `)` again: one closer left to replace.
+    assert.deepEqual(c.lookup('doc', 'const f = (type: string, make: ()', ');\n'), { remaining: ' => any) => {', typed: 23, replaces: 1 });
+    assert.equal(c.lookup('doc', 'const f = (', ']);\n'), undefined, 'a closer the suggestion never writes');
+    assert.equal(c.lookup('doc', 'const f = ', ');\n'), undefined, 'a closer with no opener typed: not the editor\'s');
+    assert.equal(c.lookup('doc', 'const f = (', 'x);\n'), undefined, 'other text right of the cursor');
+    c.store('doc', 'log(', ')\n', '"hello", name)', 1);
+    assert.deepEqual(c.lookup('doc', 'log("', '")\n'), { remaining: 'hello", name)', typed: 1, replaces: 2 }, 'a quote, and the closer it already replaced');
+  });
   it('backspacing to an earlier state is a hit; the newest matching entry wins', () => {
     const c = new TypedThroughCache();
     c.store('d', 'a', '', 'bc');

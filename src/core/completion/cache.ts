@@ -61,22 +61,41 @@ export class TypedThroughCache {
   }
 }
 
+/** What the editor may insert right of the cursor as the user types an opener (auto-closing). */
+const AUTO_CLOSERS = new Set([')', ']', '}', '"', "'", '`']);
+const OPENERS = new Set(['(', '[', '{', '"', "'", '`']);
+/** Closers auto-inserted at once that a hit may still account for. */
+const MAX_AUTO_CLOSED = 4;
+
 /**
  * Whether `prefix`/`suffix` is the state of a completion `e` made earlier, plus some of its
- * characters typed, perhaps over some of those it replaces. Cheap checks first: lengths, then the
- * typed part, then the long comparisons.
+ * characters typed, perhaps over some of those it replaces, and perhaps with closers the editor
+ * auto-inserted right of the cursor for openers typed (`(` typed, `)` appears): the completion
+ * then shows over them, as it writes them. Cheap checks first: lengths, then the typed part, then
+ * the long comparisons.
  */
 export function typedThrough(e: { prefix: string; suffix: string; completion: string; replaces?: number; caretBack?: number }, prefix: string, suffix: string): CacheHit | undefined {
   const typed = prefix.length - e.prefix.length;
   if (typed < 0 || typed >= e.completion.length) return undefined;
   const replaces = e.replaces ?? 0;
-  const over = e.suffix.length - suffix.length;
-  if (over < 0 || over > replaces) return undefined;
-  if (typed > 0 && prefix.slice(e.prefix.length) !== e.completion.slice(0, typed)) return undefined;
+  const typedText = typed > 0 ? prefix.slice(e.prefix.length) : '';
+  if (typed > 0 && typedText !== e.completion.slice(0, typed)) return undefined;
+  let openers = 0;
+  for (const c of typedText) if (OPENERS.has(c)) openers++;
   const remaining = e.completion.slice(typed);
-  // What is still replaced must still be written by what is left to show.
-  if (replaces > 0 && !isSubsequence(e.suffix.slice(over, replaces), remaining)) return undefined;
-  if (!prefix.startsWith(e.prefix) || !e.suffix.endsWith(suffix)) return undefined;
-  const caret = e.caretBack && e.caretBack < remaining.length ? { caretBack: e.caretBack } : {};
-  return replaces > over ? { remaining, typed, replaces: replaces - over, ...caret } : { remaining, typed, ...caret };
+  const maxAdded = Math.min(openers, MAX_AUTO_CLOSED);
+  for (let added = 0; added <= maxAdded; added++) {
+    // `over`: replaced characters typed over; `added`: characters the editor inserted since.
+    const over = e.suffix.length - suffix.length + added;
+    if (over < 0 || over > replaces) continue;
+    const inserted = suffix.slice(0, added);
+    if ([...inserted].some((c) => !AUTO_CLOSERS.has(c))) continue;
+    // What is still replaced must still be written by what is left to show.
+    const replaced = inserted + e.suffix.slice(over, replaces);
+    if (replaced !== '' && !isSubsequence(replaced, remaining)) continue;
+    if (!prefix.startsWith(e.prefix) || suffix.slice(added) !== e.suffix.slice(over)) continue;
+    const caret = e.caretBack && e.caretBack < remaining.length ? { caretBack: e.caretBack } : {};
+    return replaced.length > 0 ? { remaining, typed, replaces: replaced.length, ...caret } : { remaining, typed, ...caret };
+  }
+  return undefined;
 }
