@@ -23,6 +23,7 @@ import { RESTRICTED_MODE_NOTE } from './statusView';
 const FEATURES: readonly Feature[] = ['completion'];
 
 export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
   const channel = vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true });
   context.subscriptions.push(channel);
   const logger = channelLogger(channel);
@@ -49,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): void {
   startFeature('test generation', logger, () => registerTestGen(context, { runtime, logger, redactor, workspace: () => index?.workspace() }));
   startFeature('status bar', logger, () => registerStatusBar(context, runtime, completions));
   startFeature('commands', logger, () => registerCommands(context, runtime, channel, logger, () => completions.paused));
-  logger.info(`Hearth ${String(context.extension.packageJSON.version)} activated.`);
+  logger.info(`Hearth ${String(context.extension.packageJSON.version)} activated in ${Math.round(performance.now() - started)} ms.`);
   if (!vscode.workspace.isTrusted) logger.info(RESTRICTED_MODE_NOTE);
 }
 
