@@ -38,6 +38,13 @@ describe('typed-through cache', () => {
     c.store('doc', 'log(', ')\n', '"hello", name)', 1);
     assert.deepEqual(c.lookup('doc', 'log("', '")\n'), { remaining: 'hello", name)', typed: 1, replaces: 2 }, 'a quote, and the closer it already replaced');
   });
+  it('is no hit when all that is left writes again what is right of the cursor', () => {
+    const c = new TypedThroughCache();
+    // `() => {}` accepted with the cursor between the braces: the `}` left would change nothing.
+    c.store('doc', 'on(type, () ', ')\n', '=> {}', 0, 1);
+    assert.deepEqual(c.lookup('doc', 'on(type, () =', ')\n'), { remaining: '> {}', typed: 1, caretBack: 1 });
+    assert.equal(c.lookup('doc', 'on(type, () => {', '})\n'), undefined);
+  });
   it('backspacing to an earlier state is a hit; the newest matching entry wins', () => {
     const c = new TypedThroughCache();
     c.store('d', 'a', '', 'bc');

@@ -93,6 +93,9 @@ export function typedThrough(e: { prefix: string; suffix: string; completion: st
     // What is still replaced must still be written by what is left to show.
     const replaced = inserted + e.suffix.slice(over, replaces);
     if (replaced !== '' && !isSubsequence(replaced, remaining)) continue;
+    // All that is left writes again what is already right of the cursor (the `}` of an accepted
+    // `=> {}`): showing it changes nothing, and the model is asked what comes next.
+    if (replaced.length === remaining.length) continue;
     if (!prefix.startsWith(e.prefix) || suffix.slice(added) !== e.suffix.slice(over)) continue;
     const caret = e.caretBack && e.caretBack < remaining.length ? { caretBack: e.caretBack } : {};
     return replaced.length > 0 ? { remaining, typed, replaces: replaced.length, ...caret } : { remaining, typed, ...caret };
