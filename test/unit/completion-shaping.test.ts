@@ -1048,7 +1048,10 @@ describe('showableSoFar: what of a completion still streaming is shown early', (
     { what: 'brackets still open: the text so far, without closers', doc: 'function f(a: number) {\n  █\n}\n', partial: 'return scale(a, ', shown: 'return scale(a,' },
     { what: 'too little yet', doc: 'function f(a: number) {\n  █\n}\n', partial: 'if ', shown: undefined },
     { what: 'only a word being written', doc: 'function f(a: number) {\n  █\n}\n', partial: 'retu', shown: undefined },
-    { what: 'a completion that starts with a line break shows nothing before its first line', doc: 'function f(a: number) {\n  a();█\n}\n', partial: '\n  b(', shown: undefined },
+    { what: 'a next-line suggestion: too little of its line yet', doc: 'function f(a: number) {\n  a();█\n}\n', partial: '\n  b(', shown: undefined },
+    { what: 'a next-line suggestion: up to the last whole word of its line', doc: 'function f(a: number) {\n  a();█\n}\n', partial: '\n  const total = compu', shown: '\n  const total =' },
+    { what: 'a next-line suggestion: its whole first line once complete', doc: 'function f(a: number) {\n  a();█\n}\n', partial: '\n  b(1);\n  c(', shown: '\n  b(1);' },
+    { what: 'a next-line suggestion never shows the start of the line the document has next', doc: 'function f(a: number) {\n  a();█\n  return a * 2;\n}\n', partial: '\n  return a * ', shown: undefined },
     { what: 'never the start of the next line of the document (a copy the shaper cuts when complete)', doc: 'function f(a: number) {\n  █\n  return a * 2;\n}\n', partial: 'return a * ', shown: undefined },
     { what: 'never the start of the line above', doc: 'function f(a: number) {\n  console.log(a, "x");\n  █\n}\n', partial: 'console.log(a, ', shown: undefined },
   ];
@@ -1059,12 +1062,20 @@ describe('showableSoFar: what of a completion still streaming is shown early', (
   }
 
   it('what it shows is always a start of what the whole completion shows', () => {
-    const ctx = ctxAt('function f(a: number) {\n  █\n}\n');
-    const whole = 'const total = compute(a, 2) + offset;';
-    const final = postProcess(whole, ctx)?.text ?? '';
-    for (let k = 1; k <= whole.length; k++) {
-      const early = showableSoFar(whole.slice(0, k), ctx);
-      if (early !== undefined) assert.ok(final.startsWith(early), `${JSON.stringify(early)} is not a start of ${JSON.stringify(final)}`);
+    const cases = [
+      { doc: 'function f(a: number) {\n  █\n}\n', whole: 'const total = compute(a, 2) + offset;' },
+      { doc: 'function f(a: number) {\n  a();█\n}\n', whole: '\n  const total = compute(a, 2) + offset;' },
+    ];
+    for (const { doc, whole } of cases) {
+      const ctx = ctxAt(doc);
+      const final = postProcess(whole, ctx)?.text ?? '';
+      let shownSome = false;
+      for (let k = 1; k <= whole.length; k++) {
+        const early = showableSoFar(whole.slice(0, k), ctx);
+        if (early !== undefined) assert.ok(final.startsWith(early), `${JSON.stringify(early)} is not a start of ${JSON.stringify(final)}`);
+        shownSome ||= early !== undefined && early.length < final.length;
+      }
+      assert.ok(shownSome, `something of ${JSON.stringify(whole)} is shown before it is whole`);
     }
   });
 });

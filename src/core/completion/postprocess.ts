@@ -82,16 +82,19 @@ const IDENT_END = /[\p{L}\p{N}_$]/u;
  * of its last whole word (an identifier the model is still writing may change). Only text that the
  * post-processor would show as it is, at most with brackets it closes after it (those are left to
  * the line's end), and never the start of a line the document already has next to the cursor (a
- * copy the shaper cuts once the line is complete). Undefined: nothing yet.
+ * copy the shaper cuts once the line is complete). A suggestion for the next line is shown from
+ * its first words too. Undefined: nothing yet.
  */
 export function showableSoFar(partial: string, ctx: ShapingContext): string | undefined {
-  const nl = partial.indexOf('\n');
+  // A suggestion for the next line (at a line end) starts with its line break: judged by that line.
+  const start = partial.startsWith('\n') ? 1 : 0;
+  const nl = partial.indexOf('\n', start);
   let candidate: string;
   if (nl >= 0) {
     candidate = partial.slice(0, nl);
   } else {
     let end = partial.length;
-    while (end > 0 && IDENT_END.test(partial[end - 1])) end--;
+    while (end > start && IDENT_END.test(partial[end - 1])) end--;
     candidate = partial.slice(0, end);
   }
   candidate = candidate.trimEnd();
@@ -99,8 +102,9 @@ export function showableSoFar(partial: string, ctx: ShapingContext): string | un
   const shown = postProcess(candidate, ctx);
   if (!shown || shown.replaces || !shown.text.startsWith(candidate)) return undefined;
   const a = analyzeCursor(ctx.cursor);
-  const norm = normalizeLine(ctx.cursor.linePrefix + candidate);
-  for (const line of [a.nextLines[0], a.prevLine]) {
+  const norm = normalizeLine(start ? candidate.slice(1) : ctx.cursor.linePrefix + candidate);
+  const near = start ? [a.nextLines[0]] : [a.nextLines[0], a.prevLine];
+  for (const line of near) {
     if (line !== undefined && normalizeLine(line).startsWith(norm)) return undefined;
   }
   return candidate;
