@@ -135,7 +135,7 @@ export const SETTINGS = {
   },
   completionWarmup: {
     key: 'hearth.completion.warmup', type: 'boolean', default: true,
-    markdownDescription: 'When the cursor comes to rest in a new place (a file opened, a click elsewhere), send the prompt a completion there would use for the server to prefill, so the first ghost text there comes as fast as the rest. One short request at low priority; turn off to save GPU time.',
+    markdownDescription: 'When the cursor comes to rest in a new place (a file opened, a click elsewhere), send the prompt a completion there would use for the server to prefill, so the first ghost text there comes as fast as the rest; also at once, while you type, when the index has finished building, the model has become reachable, or you start typing in a file no prompt was made for. One short request at low priority; turn off to save GPU time.',
   },
   completionEarlyGhostText: {
     key: 'hearth.completion.earlyGhostText', type: 'boolean', default: false,
