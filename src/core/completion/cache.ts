@@ -82,11 +82,14 @@ export function typedThrough(e: { prefix: string; suffix: string; completion: st
   if (typed > 0 && typedText !== e.completion.slice(0, typed)) return undefined;
   let openers = 0;
   for (const c of typedText) if (OPENERS.has(c)) openers++;
-  const remaining = e.completion.slice(typed);
   const maxAdded = Math.min(openers, MAX_AUTO_CLOSED);
+  // `over`: replaced characters typed over; `added`: characters the editor inserted since.
+  const shrunk = e.suffix.length - suffix.length;
+  if (shrunk > replaces || shrunk + maxAdded < 0) return undefined;
+  if (!prefix.startsWith(e.prefix)) return undefined;
+  const remaining = e.completion.slice(typed);
   for (let added = 0; added <= maxAdded; added++) {
-    // `over`: replaced characters typed over; `added`: characters the editor inserted since.
-    const over = e.suffix.length - suffix.length + added;
+    const over = shrunk + added;
     if (over < 0 || over > replaces) continue;
     const inserted = suffix.slice(0, added);
     if ([...inserted].some((c) => !AUTO_CLOSERS.has(c))) continue;
@@ -96,7 +99,7 @@ export function typedThrough(e: { prefix: string; suffix: string; completion: st
     // All that is left writes again what is already right of the cursor (the `}` of an accepted
     // `=> {}`): showing it changes nothing, and the model is asked what comes next.
     if (replaced.length === remaining.length) continue;
-    if (!prefix.startsWith(e.prefix) || suffix.slice(added) !== e.suffix.slice(over)) continue;
+    if (suffix.slice(added) !== e.suffix.slice(over)) continue;
     const caret = e.caretBack && e.caretBack < remaining.length ? { caretBack: e.caretBack } : {};
     return replaced.length > 0 ? { remaining, typed, replaces: replaced.length, ...caret } : { remaining, typed, ...caret };
   }

@@ -340,7 +340,9 @@ export class CompletionEngine {
 
   /** Whether a prompt (a completion's or a warm-up's) was made for this document, or a warm-up for it is under way. */
   knows(document: string): boolean {
-    return this.layout.lastOf(document) !== undefined || [...this.warmings].some((w) => w.document === document);
+    if (this.layout.lastOf(document) !== undefined) return true;
+    for (const w of this.warmings) if (w.document === document) return true;
+    return false;
   }
 
   /** A completion far from the cursor being warmed up for (another file, or out of its window) stops that warm-up. */
