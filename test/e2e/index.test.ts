@@ -45,11 +45,24 @@ describe('e2e: repository index feeds completions', () => {
   };
   // Completion prompts only: a warm-up where the cursor came to rest is not one.
   const prompts = () => fake.requests.filter((r) => r.path === '/api/generate' && typeof r.body?.prompt === 'string' && !isWarmup(r)).map((r) => r.body.prompt as string);
-  /** Types a fresh statement start and waits for the request it causes; returns that prompt. */
+  /**
+   * Types a fresh statement start and waits for the request it causes; returns that prompt. A
+   * request can leave while typing goes on (a slow keystroke): the one for the last key is awaited
+   * too, so that no request of this typing reaches the server after the call returns.
+   */
   async function promptAfterTyping(text: string): Promise<string> {
     const before = prompts().length;
     for (const ch of text) await s().page.keyboard.type(ch, { delay: 60 });
     await waitUntil(() => prompts().length > before, 20_000, `a completion request after typing "${text}"`);
+    let seen = prompts().length;
+    let quietSince = Date.now();
+    await waitUntil(() => {
+      if (prompts().length !== seen) {
+        seen = prompts().length;
+        quietSince = Date.now();
+      }
+      return Date.now() - quietSince >= 1000;
+    }, 20_000, `the requests of typing "${text}" to settle`);
     return prompts().at(-1)!;
   }
 
