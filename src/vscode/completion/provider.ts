@@ -96,6 +96,7 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
       if (token.isCancellationRequested) return undefined;
 
       const typedAt = this.typedAt(document);
+      const calledAt = performance.now();
       const { cursor, prefixFirstLine } = cursorSlice(document, position, indentUnitFor(document));
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
@@ -104,7 +105,7 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
           document: document.uri.toString(), cursor, prefixFirstLine, trigger: manual ? 'manual' : 'automatic', signal: controller.signal, typedAt,
           early: this.runtime.config.features.completion.earlyGhostText,
         });
-        this.logger.trace(`completion ${document.uri.path.split('/').pop()}:${position.line + 1}:${position.character + 1} ${outcome.source ?? '-'}${outcome.partial ? '(early)' : ''} ${outcome.text ? `${outcome.text.length} chars` : `none (${outcome.reason})`}${outcome.stopReason ? ` stop=${outcome.stopReason}` : ''} ${Math.round(outcome.timings?.total ?? 0)}ms${token.isCancellationRequested && outcome.text ? ' (not shown: the editor had cancelled the call)' : ''}`);
+        this.logger.trace(`completion ${document.uri.path.split('/').pop()}:${position.line + 1}:${position.character + 1} ${outcome.source ?? '-'}${outcome.partial ? '(early)' : ''} ${outcome.text ? `${outcome.text.length} chars` : `none (${outcome.reason})`}${outcome.stopReason ? ` stop=${outcome.stopReason}` : ''}${sentNote(outcome, typedAt, calledAt)} ${Math.round(outcome.timings?.total ?? 0)}ms${token.isCancellationRequested && outcome.text ? ' (not shown: the editor had cancelled the call)' : ''}`);
         if (token.isCancellationRequested || !outcome.text) return undefined;
         if (outcome.partial) this.askAgainWhenWhole(document, position, outcome);
         // Over the closers it writes again (`a, b);` over `)`), so that Tab leaves the line it shows.
@@ -124,4 +125,12 @@ export class HearthInlineCompletionProvider implements vscode.InlineCompletionIt
       return undefined;
     }
   }
+}
+
+/** For the trace: when the request left, counted from the edit (the debounce's origin) and from VS Code's call. */
+function sentNote(outcome: CompletionOutcome, typedAt: number | undefined, calledAt: number): string {
+  const toRequest = outcome.timings?.toRequest;
+  if (toRequest === undefined) return '';
+  const afterEdit = typedAt === undefined ? '' : `${Math.round(calledAt - typedAt + toRequest)}ms after the edit, `;
+  return ` (sent ${afterEdit}${Math.round(toRequest)}ms after the call; debounce ${outcome.debounceMs ?? '-'}ms)`;
 }
