@@ -2,7 +2,8 @@
 // resolve to on a real RepoIndex: which names count, which neighbours come along.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fromImport, resolveScope } from '../../src/core/index/resolve';
+import { fromImport, nearest, nearestOfName, proximity, resolveScope } from '../../src/core/index/resolve';
+import type { LocatedDefinition } from '../../src/core/index/snippets';
 import { RepoIndex, type IndexedFile } from '../../src/core/index/repoIndex';
 import type { Definition, FileTags } from '../../src/core/index/tags';
 
@@ -87,5 +88,46 @@ describe('resolveScope', () => {
     assert.deepEqual(names(r).slice(0, 2), ['src/big.ts:Big', 'src/big.ts:gamma'], 'gamma is named elsewhere in the file');
     assert.ok(score('alpha') > 0 && score('alpha') < score('gamma') / 2);
     assert.equal(score('alpha'), score('beta'));
+  });
+});
+
+describe('nearestOfName', () => {
+  // A seeded generator: the same lists on every run.
+  const random = (seed: number) => () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const FOLDERS = ['', 'pkg/', 'pkg/sub/', 'pkg/sub/deep/', 'pkgx/', 'other/', 'other/pkg/', 'lib/a/', 'lib/b/c/'];
+  const listOf = (next: () => number, n: number): LocatedDefinition[] => Array.from({ length: n }, () => ({
+    name: 'value', kind: 'function', path: `${FOLDERS[Math.floor(next() * FOLDERS.length)]}f${Math.floor(next() * 6)}.ts`,
+    startLine: Math.floor(next() * 4), endLine: 9, signatureEndLine: 4,
+  }) as LocatedDefinition);
+
+  it('picks what a scan of every definition picks, in the same order, from any folder, as the list grows', () => {
+    const next = random(7);
+    let compared = 0;
+    for (let trial = 0; trial < 60; trial++) {
+      const list = listOf(next, 40 + Math.floor(next() * 200));
+      for (const from of ['pkg/sub/use.ts', 'pkg/use.ts', 'use.ts', 'other/x/use.ts', 'lib/b/c/use.ts', 'nowhere/use.ts']) {
+        const near = proximity(from);
+        for (const k of [1, 8, 30]) {
+          assert.deepEqual(nearestOfName(list, from, near, k), nearest(list, near, k), `trial ${trial}, from ${from}, k ${k}`);
+          compared++;
+        }
+      }
+      // The index appends to a name's list: the next answer counts the new definitions too.
+      list.push(...listOf(next, 20));
+      const near = proximity('pkg/sub/use.ts');
+      assert.deepEqual(nearestOfName(list, 'pkg/sub/use.ts', near, 8), nearest(list, near, 8));
+    }
+    assert.equal(compared, 60 * 6 * 3);
+  });
+
+  it('a folder with fewer than k of the definitions: all of them first, then the others by path and line', () => {
+    const list: LocatedDefinition[] = [];
+    for (let i = 0; i < 70; i++) list.push({ name: 'v', kind: 'constant', path: `z${String(i).padStart(2, '0')}/v.ts`, startLine: i, endLine: i, signatureEndLine: i } as LocatedDefinition);
+    list.push({ name: 'v', kind: 'constant', path: 'mine/deep/v.ts', startLine: 3, endLine: 3, signatureEndLine: 3 } as LocatedDefinition);
+    const picked = nearestOfName(list, 'mine/use.ts', proximity('mine/use.ts'), 3);
+    assert.deepEqual(picked.map((d) => d.path), ['mine/deep/v.ts', 'z00/v.ts', 'z01/v.ts']);
   });
 });

@@ -118,7 +118,8 @@ export function resolveScope(index: ResolveIndex, { path, scopeText, uses, impor
     const candidates = viaImport.length > 0 ? viaImport : defs;
     const base = (count === IMPORTED_ONLY ? 0.5 : Math.log2(1 + count)) * (imp ? 4 : 1) * (localNames.has(name) ? 0.3 : 1) / Math.sqrt(candidates.length);
     // An ambiguous name: the nearest few, chosen the same way whatever order the files were indexed in.
-    const picked = candidates.length <= MAX_PER_NAME ? candidates : nearest(candidates, near, MAX_PER_NAME);
+    const picked = candidates.length <= MAX_PER_NAME ? candidates
+      : candidates === all ? nearestOfName(all, path, near, MAX_PER_NAME) : nearest(candidates, near, MAX_PER_NAME);
     for (const def of picked) {
       const kindBoost = def.kind === 'interface' || def.kind === 'type' || def.kind === 'class' || def.kind === 'struct' || def.kind === 'enum' || def.kind === 'trait' ? 1.3 : 1;
       const c = { def, score: base * kindBoost * (viaImport.length > 0 ? 2 : 1) * near(def.path) };
@@ -361,6 +362,59 @@ function memoized(f: (path: string) => number): (path: string) => number {
     if (n === undefined) known.set(path, (n = f(path)));
     return n;
   };
+}
+
+/** Below this many definitions a name's list is scanned whole: grouping it would cost more than it saves. */
+const GROUPED_FROM = 64;
+
+/** A name's definitions by the first folder of their path ('' for files at the root), and, once asked, all of them in path and line order. */
+interface FolderGroups {
+  /** The list's length when grouped: the index only appends to a name's list or replaces it. */
+  readonly length: number;
+  readonly byFolder: Map<string, LocatedDefinition[]>;
+  ordered?: LocatedDefinition[];
+}
+const folderGroups = new WeakMap<readonly LocatedDefinition[], FolderGroups>();
+
+function groupsOf(defs: readonly LocatedDefinition[]): FolderGroups {
+  const known = folderGroups.get(defs);
+  if (known && known.length === defs.length) return known;
+  const byFolder = new Map<string, LocatedDefinition[]>();
+  for (const d of defs) {
+    const slash = d.path.indexOf('/');
+    const key = slash < 0 ? '' : d.path.slice(0, slash);
+    const g = byFolder.get(key);
+    if (g) g.push(d);
+    else byFolder.set(key, [d]);
+  }
+  const groups: FolderGroups = { length: defs.length, byFolder };
+  folderGroups.set(defs, groups);
+  return groups;
+}
+
+/**
+ * `nearest` for a name's whole list as the index holds it (`defs` is `definitionsNamed(name)`),
+ * without visiting all of a common name's thousands of definitions on every keystroke's scope.
+ * Nearness is above 1 exactly for files under the first folder of the cursor's file (`near`
+ * counts shared leading folders) and 1 for all others: so the k nearest are among that folder's
+ * definitions when it has k of them, and otherwise are all of them followed by the first others
+ * in path and line order. The same answer as `nearest`, from a grouping made once per version of
+ * the list.
+ */
+export function nearestOfName(defs: readonly LocatedDefinition[], from: string, near: (path: string) => number, k: number): LocatedDefinition[] {
+  if (defs.length < GROUPED_FROM) return nearest(defs, near, k);
+  const groups = groupsOf(defs);
+  const slash = from.indexOf('/');
+  const own = slash < 0 ? [] : groups.byFolder.get(from.slice(0, slash)) ?? [];
+  if (own.length >= k) return nearest(own, near, k);
+  const picked = own.length === 0 ? [] : nearest(own, near, own.length);
+  groups.ordered ??= [...defs].sort((a, b) => compareText(a.path, b.path) || a.startLine - b.startLine);
+  const ownSet = new Set(own);
+  for (const d of groups.ordered) {
+    if (picked.length === k) break;
+    if (!ownSet.has(d)) picked.push(d);
+  }
+  return picked;
 }
 
 /**
