@@ -45,6 +45,11 @@ export interface FillInput {
   readonly imported?: (name: string, defs: readonly LocatedDefinition[]) => readonly LocatedDefinition[] | undefined;
 }
 
+interface Credit {
+  readonly def: LocatedDefinition;
+  score: number;
+}
+
 /** A long name that reads as one word of the code (camelCase or snake_case): says more about what is meant. */
 function distinctive(name: string): boolean {
   return name.length >= 8 && /[a-z][A-Z]|[A-Za-z0-9]_[A-Za-z0-9]/.test(name);
@@ -60,7 +65,10 @@ function distinctive(name: string): boolean {
  * what stands next to what it uses (the next constant of a block, the other methods of a type).
  */
 export function* rankFill(index: RepoIndex, input: FillInput): Generator<LocatedDefinition> {
-  const credit = new Map<LocatedDefinition, number>();
+  // Each definition's credit once, in a list the ranking heap reorders in place: thousands of
+  // them per scope, so neither a [definition, credit] pair each nor a Map.set per addition.
+  const credit = new Map<LocatedDefinition, Credit>();
+  const credited: Credit[] = [];
   const fileMass = new Map<string, number>();
   /** Follows a file's names (at most `limit`): returns how many it looked up. */
   const step = (from: string, names: Iterable<[string, number]>, limit: number, maxDefs: number, mass: number, boost: (name: string) => number, exclude: string, massOut?: Map<string, number>, imported?: FillInput['imported']): number => {
@@ -97,7 +105,14 @@ export function* rankFill(index: RepoIndex, input: FillInput): Generator<Located
     for (const { defs, weight } of edges) {
       const share = (mass * weight) / total / defs.length;
       for (const d of defs) {
-        credit.set(d, (credit.get(d) ?? 0) + share * input.near(d.path));
+        const added = share * input.near(d.path);
+        const c = credit.get(d);
+        if (c) c.score += added;
+        else {
+          const fresh = { def: d, score: added };
+          credit.set(d, fresh);
+          credited.push(fresh);
+        }
         massOut?.set(d.path, (massOut.get(d.path) ?? 0) + share);
       }
     }
@@ -115,7 +130,7 @@ export function* rankFill(index: RepoIndex, input: FillInput): Generator<Located
     if (refs && left > 0) left -= step(path, refs, left, MAX_SECOND_STEP_DEFINITIONS, DAMPING * mass, () => 1, input.path);
   }
   // Best first, lazily: the consumer stops once its budget is spent, after a few dozen of thousands.
-  for (const [d] of bestFirst([...credit], (a, b) => b[1] - a[1] || compareText(a[0].path, b[0].path) || a[0].startLine - b[0].startLine)) yield d;
+  for (const c of bestFirst(credited, (a, b) => b.score - a.score || compareText(a.def.path, b.def.path) || a.def.startLine - b.def.startLine)) yield c.def;
 
   const listed = new Set<string>([input.path]);
   const neighbours = reached.map(([p]) => p);

@@ -422,21 +422,27 @@ export function nearestOfName(defs: readonly LocatedDefinition[], from: string, 
  * sorted short list, as a name can have hundreds of definitions and this runs per name.
  */
 export function nearest(defs: readonly LocatedDefinition[], near: (path: string) => number, k: number): LocatedDefinition[] {
-  const best: Array<{ def: LocatedDefinition; n: number }> = [];
-  const before = (a: { def: LocatedDefinition; n: number }, b: { def: LocatedDefinition; n: number }) =>
-    a.n > b.n || (a.n === b.n && (compareText(a.def.path, b.def.path) || a.def.startLine - b.def.startLine) < 0);
+  // The short list as two parallel arrays: no object per candidate (this runs for thousands of
+  // definitions per keystroke's scope, and what it allocated was a tenth of assembly's garbage).
+  const best: LocatedDefinition[] = [];
+  const nearness: number[] = [];
+  /** Whether `def` at nearness `n` goes before the i-th of the list. */
+  const before = (def: LocatedDefinition, n: number, i: number) =>
+    n > nearness[i] || (n === nearness[i] && (compareText(def.path, best[i].path) || def.startLine - best[i].startLine) < 0);
+  if (k <= 0) return best;
   for (const def of defs) {
     const n = near(def.path);
-    // Most of a common name's definitions are farther than the k kept: dropped before any allocation or tie-break.
-    if (best.length === k && n < best[k - 1].n) continue;
-    const c = { def, n };
-    if (best.length === k && !before(c, best[k - 1])) continue;
-    let i = best.length === k ? k - 1 : best.length;
-    while (i > 0 && before(c, best[i - 1])) {
+    const full = best.length === k;
+    // Most of a common name's definitions are farther than the k kept: dropped before any tie-break.
+    if (full && (n < nearness[k - 1] || !before(def, n, k - 1))) continue;
+    let i = full ? k - 1 : best.length;
+    while (i > 0 && before(def, n, i - 1)) {
       best[i] = best[i - 1];
+      nearness[i] = nearness[i - 1];
       i--;
     }
-    best[i] = c;
+    best[i] = def;
+    nearness[i] = n;
   }
-  return best.map((c) => c.def);
+  return best;
 }
