@@ -19,7 +19,7 @@ const DAMPING = 0.85;
  * what bounds the work, whatever the size of the files (a generated file uses tens of thousands).
  */
 const MAX_FIRST_STEP_NAMES = 1000;
-const MAX_SECOND_STEP_NAMES = 600;
+const MAX_SECOND_STEP_NAMES = 300;
 /**
  * A name with more definitions than this says next to nothing about which is meant (and costs a
  * pass over all of them): not followed from the cursor's file, nor a step further from a smaller count.
