@@ -301,11 +301,14 @@ function addNeighbouringConstants(index: ResolveIndex, named: readonly Scored[],
     if (!file) continue;
     const all = shortConstants(file);
     const at = firstFrom(all, def.startLine);
-    // Nearest first; at equal distance the one below, then the one nearer in the file.
-    const around = [...all.slice(at, firstFrom(all, def.startLine + NEIGHBOUR_LINES + 1)), ...all.slice(firstFrom(all, def.startLine - NEIGHBOUR_LINES), at).reverse()]
-      .filter((d) => d.kind === def.kind && d.container === def.container && !known.has(d))
-      .sort((a, b) => Math.abs(a.startLine - def.startLine) - Math.abs(b.startLine - def.startLine))
-      .slice(0, MAX_NEIGHBOURS);
+    // Nearest first; at equal distance the one below, then the one nearer in the file. Gathered
+    // into one array: a table of constants puts hundreds in the window, for every seed.
+    const around: LocatedDefinition[] = [];
+    const wanted = (d: LocatedDefinition) => d.kind === def.kind && d.container === def.container && !known.has(d);
+    for (let i = at, end = firstFrom(all, def.startLine + NEIGHBOUR_LINES + 1); i < end; i++) if (wanted(all[i])) around.push(all[i]);
+    for (let i = at - 1, start = firstFrom(all, def.startLine - NEIGHBOUR_LINES); i >= start; i--) if (wanted(all[i])) around.push(all[i]);
+    around.sort((a, b) => Math.abs(a.startLine - def.startLine) - Math.abs(b.startLine - def.startLine));
+    if (around.length > MAX_NEIGHBOURS) around.length = MAX_NEIGHBOURS;
     for (const d of around) {
       known.add(d); // near two seeds: it comes once, from the better one
       scored.push({ def: d, score: (score * 0.5) / (1 + Math.abs(d.startLine - def.startLine) / 4) });

@@ -16,6 +16,8 @@ export interface FileStamp {
 
 /** Files held open at once within a task; the oldest is closed beyond this. */
 const MAX_OPEN = 64;
+/** Absolute paths remembered at once (then forgotten all together). */
+const ABS_PATHS = 65_536;
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -24,6 +26,7 @@ export class SpanReader {
   private readonly open = new Map<string, number | null>();
   private closeScheduled = false;
   private buf = Buffer.alloc(8192);
+  private readonly absPaths = new Map<string, string>();
 
   /**
    * @param admit the stamp of an indexed file whose spans may be read now, or undefined (a
@@ -65,6 +68,16 @@ export class SpanReader {
     this.open.clear();
   }
 
+  /** The file's absolute path, made once per path rather than once per file per assembly. */
+  private absolute(path: string): string {
+    let abs = this.absPaths.get(path);
+    if (abs === undefined) {
+      if (this.absPaths.size >= ABS_PATHS) this.absPaths.clear();
+      this.absPaths.set(path, (abs = join(this.root, path)));
+    }
+    return abs;
+  }
+
   private openChecked(path: string): number | null {
     if (!this.closeScheduled) {
       this.closeScheduled = true;
@@ -82,7 +95,7 @@ export class SpanReader {
     const stamp = this.admit(path);
     if (stamp) {
       try {
-        fd = openSync(join(this.root, path), 'r');
+        fd = openSync(this.absolute(path), 'r');
         const st = fstatSync(fd);
         if (!st.isFile() || st.size !== stamp.size || st.mtimeMs !== stamp.mtimeMs) {
           closeSync(fd);
