@@ -12,19 +12,18 @@ import { TextLines } from '../../core/text/cursorText';
 import { languageForPath } from '../treesitter/languages';
 import { ParsePool, type ParsePoolOptions } from './parsePool';
 import { BuildTrace } from './buildTrace';
-import { SpanReader } from './spanReader';
+import { PATHS_REMEMBERED, SpanReader } from './spanReader';
 import { TagsCache } from './tagsCache';
 import { forEachSliced } from './slices';
 import { examinePath, walkWorkspace, type WalkedFile, type WalkMode, type WalkResult } from './walk';
 import { isSecretPath } from '../../core/privacy/secretPaths';
+import { rememberedPerKey } from '../../core/memo';
 import { GitRunner } from '../git/gitRunner';
 import { PrivacyGate } from '../privacy/gate';
 
 /** Bump when queries or the extracted data change: the persistent cache is then discarded. */
 export const INDEX_FORMAT_VERSION = 'tags-2';
 export const MAX_INDEXED_BYTES = 1024 * 1024;
-/** Paths whose isSecretPath answer is remembered at once (then forgotten all together). */
-const SECRET_MEMO = 65_536;
 const LINE_CACHE_FILES = 256;
 
 export interface IndexStats {
@@ -72,7 +71,6 @@ export class IndexService {
   private readonly buffers = new Map<string, string>();
   private readonly lineCache = new Map<string, TextLines>();
   private readonly spans: SpanReader;
-  private readonly secretPaths = new Map<string, boolean>();
   /** Definitions of files indexed again since: their spans describe text that is gone. */
   private readonly retired = new WeakSet<LocatedDefinition>();
   private building: Promise<IndexStats> | undefined;
@@ -85,24 +83,13 @@ export class IndexService {
     this.git = opts.git === null ? undefined : opts.git ?? new GitRunner(opts.root);
     this.gate = new PrivacyGate(opts.root, { git: this.git, mode: () => this.walkMode });
     this.cache = opts.cacheFile ? new TagsCache(opts.cacheFile, INDEX_FORMAT_VERSION) : undefined;
+    // isSecretPath remembered per path: the span reader asks it of every file of every assembly
+    // (its split and lower-casing were 4 % of what an assembly allocated).
+    const isSecret = rememberedPerKey(isSecretPath, PATHS_REMEMBERED);
     this.spans = new SpanReader(opts.root, (path) => {
-      if (!this.index.file(path) || this.isSecret(path) || this.buffers.has(path)) return undefined;
+      if (!this.index.file(path) || isSecret(path) || this.buffers.has(path)) return undefined;
       return this.meta.get(path);
     });
-  }
-
-  /**
-   * isSecretPath, remembered per path: the span reader asks it of every file of every assembly
-   * (its split and lower-casing were 4 % of what an assembly allocated), and the answer depends on
-   * the path alone.
-   */
-  private isSecret(path: string): boolean {
-    let secret = this.secretPaths.get(path);
-    if (secret === undefined) {
-      if (this.secretPaths.size >= SECRET_MEMO) this.secretPaths.clear();
-      this.secretPaths.set(path, (secret = isSecretPath(path)));
-    }
-    return secret;
   }
 
   /** Builds (or refreshes) the whole index; concurrent calls share one build. */

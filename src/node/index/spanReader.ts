@@ -7,6 +7,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SnippetSpan } from '../../core/index/tags';
+import { rememberedPerKey } from '../../core/memo';
 
 /** Size and mtime of a file as indexed: its spans hold only while the file still has them. */
 export interface FileStamp {
@@ -16,8 +17,8 @@ export interface FileStamp {
 
 /** Files held open at once within a task; the oldest is closed beyond this. */
 const MAX_OPEN = 64;
-/** Absolute paths remembered at once (then forgotten all together). */
-const ABS_PATHS = 65_536;
+/** Paths whose answers to a per-path question are remembered at once (then forgotten all together). */
+export const PATHS_REMEMBERED = 65_536;
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -26,7 +27,8 @@ export class SpanReader {
   private readonly open = new Map<string, number | null>();
   private closeScheduled = false;
   private buf = Buffer.alloc(8192);
-  private readonly absPaths = new Map<string, string>();
+  /** The file's absolute path, made once per path rather than once per file per assembly. */
+  private readonly absolute = rememberedPerKey((path: string) => join(this.root, path), PATHS_REMEMBERED);
 
   /**
    * @param admit the stamp of an indexed file whose spans may be read now, or undefined (a
@@ -66,16 +68,6 @@ export class SpanReader {
   closeAll(): void {
     for (const fd of this.open.values()) if (fd !== null) closeQuietly(fd);
     this.open.clear();
-  }
-
-  /** The file's absolute path, made once per path rather than once per file per assembly. */
-  private absolute(path: string): string {
-    let abs = this.absPaths.get(path);
-    if (abs === undefined) {
-      if (this.absPaths.size >= ABS_PATHS) this.absPaths.clear();
-      this.absPaths.set(path, (abs = join(this.root, path)));
-    }
-    return abs;
   }
 
   private openChecked(path: string): number | null {
