@@ -65,10 +65,9 @@ function distinctive(name: string): boolean {
  * what stands next to what it uses (the next constant of a block, the other methods of a type).
  */
 export function* rankFill(index: RepoIndex, input: FillInput): Generator<LocatedDefinition> {
-  // Each definition's credit once, in a list the ranking heap reorders in place: thousands of
-  // them per scope, so neither a [definition, credit] pair each nor a Map.set per addition.
+  // One credit object per definition, added to in place: thousands of them per scope, so neither
+  // a [definition, credit] pair each for the heap nor a Map.set per addition.
   const credit = new Map<LocatedDefinition, Credit>();
-  const credited: Credit[] = [];
   const fileMass = new Map<string, number>();
   /** Follows a file's names (at most `limit`): returns how many it looked up. */
   const step = (from: string, names: Iterable<[string, number]>, limit: number, maxDefs: number, mass: number, boost: (name: string) => number, exclude: string, massOut?: Map<string, number>, imported?: FillInput['imported']): number => {
@@ -108,11 +107,7 @@ export function* rankFill(index: RepoIndex, input: FillInput): Generator<Located
         const added = share * input.near(d.path);
         const c = credit.get(d);
         if (c) c.score += added;
-        else {
-          const fresh = { def: d, score: added };
-          credit.set(d, fresh);
-          credited.push(fresh);
-        }
+        else credit.set(d, { def: d, score: added });
         massOut?.set(d.path, (massOut.get(d.path) ?? 0) + share);
       }
     }
@@ -130,7 +125,7 @@ export function* rankFill(index: RepoIndex, input: FillInput): Generator<Located
     if (refs && left > 0) left -= step(path, refs, left, MAX_SECOND_STEP_DEFINITIONS, DAMPING * mass, () => 1, input.path);
   }
   // Best first, lazily: the consumer stops once its budget is spent, after a few dozen of thousands.
-  for (const c of bestFirst(credited, (a, b) => b.score - a.score || compareText(a.def.path, b.def.path) || a.def.startLine - b.def.startLine)) yield c.def;
+  for (const c of bestFirst([...credit.values()], (a, b) => b.score - a.score || compareText(a.def.path, b.def.path) || a.def.startLine - b.def.startLine)) yield c.def;
 
   const listed = new Set<string>([input.path]);
   const neighbours = reached.map(([p]) => p);

@@ -412,10 +412,11 @@ export function nearestOfName(defs: readonly LocatedDefinition[], from: string, 
   if (own.length >= k) return nearest(own, near, k);
   const picked = own.length === 0 ? [] : nearest(own, near, own.length);
   groups.ordered ??= [...defs].sort((a, b) => compareText(a.path, b.path) || a.startLine - b.startLine);
-  const ownSet = new Set(own);
+  // The others: not under the cursor's first folder (none is, for a file at the root).
+  const folder = slash < 0 ? undefined : from.slice(0, slash + 1);
   for (const d of groups.ordered) {
     if (picked.length === k) break;
-    if (!ownSet.has(d)) picked.push(d);
+    if (folder === undefined || !d.path.startsWith(folder)) picked.push(d);
   }
   return picked;
 }
