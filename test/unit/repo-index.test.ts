@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RepoIndex, type IndexedFile } from '../../src/core/index/repoIndex';
+import { GROUPED_FROM, groupByFirstFolder, RepoIndex, type IndexedFile } from '../../src/core/index/repoIndex';
+import { nearest, nearestOfName } from '../../src/core/index/resolve';
+import type { LocatedDefinition } from '../../src/core/index/snippets';
 import { compactSnippet, definitionSnippets, MAX_WHOLE_LINES, snippetOf } from '../../src/core/index/snippets';
 import { bestFirst, rankFill } from '../../src/core/index/fillOrder';
 import { IndexContextProvider, importMatches, proximity } from '../../src/core/index/contextProvider';
@@ -87,6 +89,37 @@ describe('RepoIndex', () => {
     assert.equal(idx.file('src/geo.ts'), undefined);
     idx.upsert(indexed('src/geometry.ts', GEO, [def('Point', 'interface', 0, 3)], {}));
     assert.equal(idx.definitionsNamed('Point').length, 1, 're-indexing a file replaces its definitions');
+  });
+
+  it('keeps a common name\'s definitions by first folder through upserts, updates and removals, as a grouping made anew has them', () => {
+    let seed = 5;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const FOLDERS = ['', 'a/', 'a/b/', 'ab/', 'c/d/', 'e/'];
+    const idx = new RepoIndex();
+    const live = new Set<string>();
+    for (let step = 0; step < 600; step++) {
+      const path = `${FOLDERS[Math.floor(next() * FOLDERS.length)]}f${Math.floor(next() * 40)}.ts`;
+      if (live.has(path) && next() < 0.3) {
+        idx.remove(path);
+        live.delete(path);
+      } else {
+        const n = 1 + Math.floor(next() * 3);
+        idx.upsert(indexed(path, '', Array.from({ length: n }, (_, i) => def(next() < 0.7 ? 'common' : `rare${step}`, 'function', i * 3, i * 3 + 2))));
+        live.add(path);
+      }
+      const list = idx.definitionsNamed('common');
+      const kept = idx.definitionsNamedByFolder('common');
+      if (list.length < GROUPED_FROM) {
+        assert.equal(kept, undefined, `step ${step}: ${list.length} definitions are not grouped`);
+        continue;
+      }
+      const sorted = (m: ReadonlyMap<string, readonly LocatedDefinition[]>) => [...m].sort((x, y) => (x[0] < y[0] ? -1 : 1));
+      assert.deepEqual(sorted(kept!), sorted(groupByFirstFolder(list)), `step ${step}`);
+      for (const from of ['a/b/use.ts', 'ab/use.ts', 'use.ts', 'z/use.ts']) {
+        assert.deepEqual(nearestOfName(list, from, proximity(from), 8, kept), nearest(list, proximity(from), 8), `step ${step}, from ${from}`);
+      }
+    }
+    assert.ok(idx.definitionsNamed('common').length >= GROUPED_FROM, 'the walk ends with the name grouped');
   });
 
   it('knows the files of each folder', () => {

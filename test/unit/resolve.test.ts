@@ -77,6 +77,35 @@ describe('resolveScope', () => {
     assert.ok(neighbours.every((c) => Math.abs(c.def.startLine - 25) <= 1), 'the nearest lines first');
   });
 
+  it('neighbours are the nearest of the window, below first at equal distance, then nearer in the file: as a sort of the whole window has them', () => {
+    let seed = 11;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let trial = 0; trial < 40; trial++) {
+      const defsOf: Definition[] = [];
+      for (let i = 0; i < 200; i++) {
+        const line = Math.floor(next() * 60);
+        defsOf.push(d(`C${i}`, next() < 0.8 ? 'constant' : 'variable', line, line + (next() < 0.9 ? 0 : 3), next() < 0.8 ? undefined : 'Box'));
+      }
+      const idx = new RepoIndex();
+      idx.upsert(file('src/table.ts', defsOf));
+      const seedDef = idx.file('src/table.ts')!.definitions.find((x) => x.name === `C${trial}`)!;
+      idx.upsert(file('src/use.ts', [d('f', 'function', 2, 4)], { [seedDef.name]: 1 }));
+      const r = resolveScope(idx, { path: 'src/use.ts', scopeText: `return ${seedDef.name};`, uses: new Map([[seedDef.name, 1]]), imports: [] });
+      // The rule, written as the sort it replaced.
+      const all = idx.file('src/table.ts')!.definitions.filter((x) => (x.kind === 'constant' || x.kind === 'variable') && x.endLine - x.startLine <= 2);
+      const expected: string[] = [];
+      if (seedDef.endLine - seedDef.startLine <= 2) {
+        const ok = (x: LocatedDefinition) => x !== seedDef && x.kind === seedDef.kind && x.container === seedDef.container && Math.abs(x.startLine - seedDef.startLine) <= 12;
+        const at = all.findIndex((x) => x.startLine >= seedDef.startLine);
+        const below = all.slice(at).filter(ok);
+        const above = all.slice(0, at).reverse().filter(ok);
+        expected.push(...[...below, ...above].sort((a, b) => Math.abs(a.startLine - seedDef.startLine) - Math.abs(b.startLine - seedDef.startLine)).slice(0, 8).map((x) => x.name));
+      }
+      // Which ones: at the cut, the tie-breaks decide. (In `scored`, equal scores go by line.)
+      assert.deepEqual(r.scored.filter((c) => c.def !== seedDef).map((c) => c.def.name).sort(), [...expected].sort(), `trial ${trial}`);
+    }
+  });
+
   it('members of a type in play that the file never names rank below those it names', () => {
     const idx = new RepoIndex();
     idx.upsert(file('src/big.ts', [
@@ -88,6 +117,18 @@ describe('resolveScope', () => {
     assert.deepEqual(names(r).slice(0, 2), ['src/big.ts:Big', 'src/big.ts:gamma'], 'gamma is named elsewhere in the file');
     assert.ok(score('alpha') > 0 && score('alpha') < score('gamma') / 2);
     assert.equal(score('alpha'), score('beta'));
+  });
+  it('finds members and neighbouring constants however the file lists its definitions (the index puts them in line order)', () => {
+    const idx = new RepoIndex();
+    // As a few C and TypeScript files come from tree-sitter: members before their type, constants out of order.
+    idx.upsert(file('src/big.ts', [
+      d('gamma', 'method', 7, 9, 'Big'), d('alpha', 'method', 1, 3, 'Big'), d('Big', 'class', 0, 20),
+      d('K2', 'constant', 24), d('beta', 'method', 4, 6, 'Big'), d('K1', 'constant', 23), d('Other', 'class', 30, 40), d('delta', 'method', 31, 33, 'Other'),
+    ]));
+    assert.deepEqual(idx.file('src/big.ts')!.definitions.map((x) => x.name), ['Big', 'alpha', 'beta', 'gamma', 'K1', 'K2', 'Other', 'delta']);
+    idx.upsert(file('src/use.ts', [d('f', 'function', 2, 4)], { Big: 1, K1: 1 }));
+    const r = resolveScope(idx, { path: 'src/use.ts', scopeText: 'new Big(K1);', uses: new Map([['Big', 1], ['K1', 1]]), imports: [] });
+    assert.deepEqual(names(r).sort(), ['src/big.ts:Big', 'src/big.ts:K1', 'src/big.ts:K2', 'src/big.ts:alpha', 'src/big.ts:beta', 'src/big.ts:gamma']);
   });
 });
 

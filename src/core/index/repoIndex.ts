@@ -10,6 +10,7 @@ export interface IndexedFile {
   readonly language: LanguageId;
   readonly size: number;
   readonly mtimeMs: number;
+  /** In line order (by start line; the index sorts a file given otherwise): resolution finds a type's members and a constant's neighbours by binary search. */
   readonly definitions: readonly LocatedDefinition[];
   /** Referenced name → how often. */
   readonly references: ReadonlyMap<string, number>;
@@ -20,6 +21,17 @@ export interface IndexedFile {
 
 const EMPTY: ReadonlySet<string> = new Set();
 
+/** Whether definitions are in line order (a file's captures come nearly so from tree-sitter; a few files, not quite). */
+export function inLineOrder(defs: readonly { readonly startLine: number }[]): boolean {
+  for (let i = 1; i < defs.length; i++) if (defs[i].startLine < defs[i - 1].startLine) return false;
+  return true;
+}
+
+/** `file` with its definitions in line order (itself if they are): a stable sort, so definitions of one line keep theirs. */
+export function withDefinitionsInLineOrder(file: IndexedFile): IndexedFile {
+  return inLineOrder(file.definitions) ? file : { ...file, definitions: [...file.definitions].sort((a, b) => a.startLine - b.startLine) };
+}
+
 /** The name a module is imported by: the file's stem, or its folder's for index.*, __init__.py, mod.rs. */
 export function moduleStem(path: string): string {
   const parts = path.split('/');
@@ -27,6 +39,15 @@ export function moduleStem(path: string): string {
   if ((base === 'index' || base === '__init__' || base === 'mod') && parts.length > 1) return parts[parts.length - 2];
   return base;
 }
+
+/** The first folder of a root-relative path ('src' for src/net/http.go): '' for a file at the root. */
+export function firstFolderOf(path: string): string {
+  const slash = path.indexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+/** A name with this many definitions or more has them grouped by first folder as well (see `definitionsNamedByFolder`). */
+export const GROUPED_FROM = 64;
 
 /** The folder of a root-relative path: '' for a file at the root. */
 export function folderOf(path: string): string {
@@ -49,6 +70,8 @@ interface RankGraph {
 export class RepoIndex {
   private readonly files = new Map<string, IndexedFile>();
   private readonly byName = new Map<string, LocatedDefinition[]>();
+  /** Of the names with GROUPED_FROM definitions or more: first folder → their definitions there, kept as byName is. */
+  private readonly byNameFolder = new Map<string, Map<string, LocatedDefinition[]>>();
   /** Name → files that use it. */
   private readonly usedBy = new Map<string, Set<string>>();
   /** Module stem (file name without extension; the folder's name for index/__init__/mod files) → paths. */
@@ -103,7 +126,8 @@ export class RepoIndex {
     return n;
   }
 
-  upsert(file: IndexedFile): void {
+  upsert(given: IndexedFile): void {
+    const file = withDefinitionsInLineOrder(given);
     this.removeContributions(file.path);
     this.files.set(file.path, file);
     for (const name of file.references.keys()) {
@@ -119,10 +143,19 @@ export class RepoIndex {
     let siblings = this.byFolder.get(folder);
     if (!siblings) this.byFolder.set(folder, (siblings = new Set()));
     siblings.add(file.path);
+    const top = firstFolderOf(file.path);
     for (const d of file.definitions) {
-      const list = this.byName.get(d.name);
+      let list = this.byName.get(d.name);
       if (list) list.push(d);
-      else this.byName.set(d.name, [d]);
+      else this.byName.set(d.name, (list = [d]));
+      if (list.length < GROUPED_FROM) continue;
+      const groups = this.byNameFolder.get(d.name);
+      if (!groups) this.byNameFolder.set(d.name, groupByFirstFolder(list));
+      else {
+        const group = groups.get(top);
+        if (group) group.push(d);
+        else groups.set(top, [d]);
+      }
     }
     this.bump(file.path);
   }
@@ -165,6 +198,15 @@ export class RepoIndex {
 
   definitionsNamed(name: string): readonly LocatedDefinition[] {
     return this.byName.get(name) ?? [];
+  }
+
+  /**
+   * A common name's definitions (GROUPED_FROM or more) by the first folder of their paths, kept
+   * up to date with every change, so that resolution finds those near the cursor without a pass
+   * over thousands of them, nor a grouping made on the keystroke path; undefined for other names.
+   */
+  definitionsNamedByFolder(name: string): ReadonlyMap<string, readonly LocatedDefinition[]> | undefined {
+    return this.byNameFolder.get(name);
   }
 
   /**
@@ -257,12 +299,48 @@ export class RepoIndex {
     siblings?.delete(path);
     if (siblings?.size === 0) this.byFolder.delete(folderOf(path));
     for (const name of old.references.keys()) this.usedBy.get(name)?.delete(path);
-    for (const d of old.definitions) {
-      const list = this.byName.get(d.name);
+    const top = firstFolderOf(path);
+    const done = new Set<string>();
+    for (const { name } of old.definitions) {
+      if (done.has(name)) continue;
+      done.add(name);
+      const list = this.byName.get(name);
       if (!list) continue;
       const kept = list.filter((x) => x.path !== path);
-      if (kept.length) this.byName.set(d.name, kept);
-      else this.byName.delete(d.name);
+      if (kept.length) this.byName.set(name, kept);
+      else this.byName.delete(name);
+      const groups = this.byNameFolder.get(name);
+      if (!groups) continue;
+      if (kept.length < GROUPED_FROM) {
+        this.byNameFolder.delete(name);
+        continue;
+      }
+      const group = groups.get(top)?.filter((x) => x.path !== path) ?? [];
+      if (group.length) groups.set(top, group);
+      else groups.delete(top);
     }
   }
+}
+
+/** Definitions by the first folder of their paths. */
+export function groupByFirstFolder(defs: readonly LocatedDefinition[]): Map<string, LocatedDefinition[]> {
+  const groups = new Map<string, LocatedDefinition[]>();
+  // A name's list is in indexing order, mostly folder by folder: the next definition is mostly
+  // under the first folder of the one before, told by a prefix test, with no slice or lookup.
+  let key: string | undefined;
+  let group: LocatedDefinition[] = [];
+  for (const d of defs) {
+    const p = d.path;
+    const same = key === undefined ? false
+      : key === '' ? p.indexOf('/') < 0
+      : p.length > key.length && p.charCodeAt(key.length) === 47 && p.startsWith(key);
+    if (!same) {
+      key = firstFolderOf(p);
+      const g = groups.get(key);
+      if (g) group = g;
+      else groups.set(key, (group = []));
+    }
+    group.push(d);
+  }
+  return groups;
 }

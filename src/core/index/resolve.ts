@@ -5,11 +5,11 @@
 // use, kind and nearness. The completion context (contextProvider.ts) and the long-window pack of
 // review and test generation (packer.ts) both resolve through this, so they find the same things.
 import type { ImportSpec } from './tags';
-import { folderOf, type RepoIndex } from './repoIndex';
+import { firstFolderOf, folderOf, groupByFirstFolder, GROUPED_FROM, type RepoIndex } from './repoIndex';
 import type { LocatedDefinition } from './snippets';
 
 /** What resolution reads of the index: the index itself, or a view of it (overlay.ts). */
-export type ResolveIndex = Pick<RepoIndex, 'file' | 'definitionsNamed' | 'pathsWithStem'>;
+export type ResolveIndex = Pick<RepoIndex, 'file' | 'definitionsNamed' | 'pathsWithStem'> & Partial<Pick<RepoIndex, 'definitionsNamedByFolder'>>;
 
 export interface Scored {
   readonly def: LocatedDefinition;
@@ -119,7 +119,7 @@ export function resolveScope(index: ResolveIndex, { path, scopeText, uses, impor
     const base = (count === IMPORTED_ONLY ? 0.5 : Math.log2(1 + count)) * (imp ? 4 : 1) * (localNames.has(name) ? 0.3 : 1) / Math.sqrt(candidates.length);
     // An ambiguous name: the nearest few, chosen the same way whatever order the files were indexed in.
     const picked = candidates.length <= MAX_PER_NAME ? candidates
-      : candidates === all ? nearestOfName(all, path, near, MAX_PER_NAME) : nearest(candidates, near, MAX_PER_NAME);
+      : candidates === all ? nearestOfName(all, path, near, MAX_PER_NAME, index.definitionsNamedByFolder?.(name)) : nearest(candidates, near, MAX_PER_NAME);
     for (const def of picked) {
       const kindBoost = def.kind === 'interface' || def.kind === 'type' || def.kind === 'class' || def.kind === 'struct' || def.kind === 'enum' || def.kind === 'trait' ? 1.3 : 1;
       const c = { def, score: base * kindBoost * (viaImport.length > 0 ? 2 : 1) * near(def.path) };
@@ -130,15 +130,11 @@ export function resolveScope(index: ResolveIndex, { path, scopeText, uses, impor
   addNeighbouringConstants(index, named, scored);
   // Members of the types in play (a large class contributes only its signature): code goes on
   // to call their methods and read their fields, so they follow at a lower priority.
-  const containedIn = (file: string, name: string) => {
-    const f = index.file(file);
-    return f ? membersByContainer(f).get(name) ?? [] : [];
-  };
   // A member the file never names is seldom the one it goes on to use (a class of fifty methods).
   const fileNames = index.file(path)?.references;
   for (const { def, score } of [...scored]) {
     if (!TYPE_KINDS.has(def.kind)) continue;
-    const members = containedIn(def.path, def.name).filter((m) => m.startLine > def.startLine && m.endLine <= def.endLine);
+    const members = membersOf(index.file(def.path)?.definitions ?? [], def);
     for (const m of members.slice(0, 30)) {
       const named = uses.has(m.name) || fileNames?.has(m.name) === true;
       scored.push({ def: m, score: ((named ? 1 : UNNAMED_MEMBER) * score * 0.5) / Math.sqrt(members.length) });
@@ -300,15 +296,24 @@ function addNeighbouringConstants(index: ResolveIndex, named: readonly Scored[],
     const file = index.file(def.path);
     if (!file) continue;
     const all = shortConstants(file);
-    const at = firstFrom(all, def.startLine);
-    // Nearest first; at equal distance the one below, then the one nearer in the file. Gathered
-    // into one array: a table of constants puts hundreds in the window, for every seed.
-    const around: LocatedDefinition[] = [];
+    // Nearest first; at equal distance the one below, then the one nearer in the file: a merge
+    // walking out from the seed both ways, stopped at MAX_NEIGHBOURS (a table of constants puts
+    // thousands in the window of a seed, and gathering then sorting them cost 5 ms a scope).
     const wanted = (d: LocatedDefinition) => d.kind === def.kind && d.container === def.container && !known.has(d);
-    for (let i = at, end = firstFrom(all, def.startLine + NEIGHBOUR_LINES + 1); i < end; i++) if (wanted(all[i])) around.push(all[i]);
-    for (let i = at - 1, start = firstFrom(all, def.startLine - NEIGHBOUR_LINES); i >= start; i--) if (wanted(all[i])) around.push(all[i]);
-    around.sort((a, b) => Math.abs(a.startLine - def.startLine) - Math.abs(b.startLine - def.startLine));
-    if (around.length > MAX_NEIGHBOURS) around.length = MAX_NEIGHBOURS;
+    const around: LocatedDefinition[] = [];
+    const last = def.startLine + NEIGHBOUR_LINES;
+    const first = def.startLine - NEIGHBOUR_LINES;
+    let below = firstFrom(all, def.startLine);
+    let above = below - 1;
+    while (around.length < MAX_NEIGHBOURS) {
+      while (below < all.length && all[below].startLine <= last && !wanted(all[below])) below++;
+      while (above >= 0 && all[above].startLine >= first && !wanted(all[above])) above--;
+      const down = below < all.length && all[below].startLine <= last ? all[below].startLine - def.startLine : Infinity;
+      const up = above >= 0 && all[above].startLine >= first ? def.startLine - all[above].startLine : Infinity;
+      if (down === Infinity && up === Infinity) break;
+      if (down <= up) around.push(all[below++]);
+      else around.push(all[above--]);
+    }
     for (const d of around) {
       known.add(d); // near two seeds: it comes once, from the better one
       scored.push({ def: d, score: (score * 0.5) / (1 + Math.abs(d.startLine - def.startLine) / 4) });
@@ -329,32 +334,31 @@ function firstFrom(list: readonly LocatedDefinition[], line: number): number {
 }
 
 const isShortConstant = (d: LocatedDefinition) => (d.kind === 'constant' || d.kind === 'variable') && d.endLine - d.startLine <= 2;
-/** Each indexed file's short constants and variables in line order, once per version of the file. */
+/**
+ * Each indexed file's short constants and variables, in line order as its definitions are, once
+ * per version of the file (an update replaces the object): a minified or generated file puts
+ * thousands of definitions within a few lines of any one.
+ */
 const constantLists = new WeakMap<object, LocatedDefinition[]>();
 function shortConstants(file: { readonly definitions: readonly LocatedDefinition[] }): LocatedDefinition[] {
   let list = constantLists.get(file);
-  if (!list) {
-    list = file.definitions.filter(isShortConstant).sort((a, b) => a.startLine - b.startLine);
-    constantLists.set(file, list);
-  }
+  if (!list) constantLists.set(file, (list = file.definitions.filter(isShortConstant)));
   return list;
 }
 
-/** Each indexed file's definitions grouped by container, once per version of the file (an update replaces the object). */
-const containerGroups = new WeakMap<object, Map<string, LocatedDefinition[]>>();
-function membersByContainer(file: { readonly definitions: readonly LocatedDefinition[] }): Map<string, LocatedDefinition[]> {
-  let groups = containerGroups.get(file);
-  if (!groups) {
-    groups = new Map();
-    for (const m of file.definitions) {
-      if (m.container === undefined) continue;
-      const g = groups.get(m.container);
-      if (g) g.push(m);
-      else groups.set(m.container, [m]);
-    }
-    containerGroups.set(file, groups);
+/**
+ * The members of a type definition (`def`, of a file's `defs` in line order): the definitions it
+ * contains that name it as their container. A binary search and a walk over its lines: no grouping
+ * of the file made and kept for it (a declaration file has thousands of definitions, and the
+ * first scope to touch it paid for all of them on the keystroke path).
+ */
+function membersOf(defs: readonly LocatedDefinition[], def: LocatedDefinition): LocatedDefinition[] {
+  const members: LocatedDefinition[] = [];
+  for (let i = firstFrom(defs, def.startLine + 1); i < defs.length && defs[i].startLine <= def.endLine; i++) {
+    const m = defs[i];
+    if (m.container === def.name && m.endLine <= def.endLine) members.push(m);
   }
-  return groups;
+  return members;
 }
 
 /** `f` remembering its answer per path: a scope asks the nearness of the same files again and again. */
@@ -367,32 +371,65 @@ function memoized(f: (path: string) => number): (path: string) => number {
   };
 }
 
-/** Below this many definitions a name's list is scanned whole: grouping it would cost more than it saves. */
-const GROUPED_FROM = 64;
-
-/** A name's definitions by the first folder of their path ('' for files at the root), and, once asked, all of them in path and line order. */
-interface FolderGroups {
-  /** The list's length when grouped: the index only appends to a name's list or replaces it. */
+/** Of a name's list (as the index holds it: appended to, or replaced), what nearestOfName worked out once. */
+interface NameFacts {
+  /** The list's length when worked out: the index only appends to a name's list or replaces it. */
   readonly length: number;
-  readonly byFolder: Map<string, LocatedDefinition[]>;
-  ordered?: LocatedDefinition[];
+  /** By first folder, where the index does not keep that itself (a view of it: overlay.ts). */
+  byFolder?: ReadonlyMap<string, readonly LocatedDefinition[]>;
+  /**
+   * Per first folder of a cursor's file, with its slash ('' for a file at the root: none left
+   * out), the first definitions not under it in path and line order, `k` of them as asked.
+   */
+  readonly firstOthers: Map<string, { readonly k: number; readonly defs: readonly LocatedDefinition[] }>;
 }
-const folderGroups = new WeakMap<readonly LocatedDefinition[], FolderGroups>();
+const nameFacts = new WeakMap<readonly LocatedDefinition[], NameFacts>();
+/** First folders whose `firstOthers` a name keeps: beyond them it starts over. */
+const MAX_FIRST_OTHERS = 64;
 
-function groupsOf(defs: readonly LocatedDefinition[]): FolderGroups {
-  const known = folderGroups.get(defs);
+function factsOf(defs: readonly LocatedDefinition[]): NameFacts {
+  const known = nameFacts.get(defs);
   if (known && known.length === defs.length) return known;
-  const byFolder = new Map<string, LocatedDefinition[]>();
-  for (const d of defs) {
-    const slash = d.path.indexOf('/');
-    const key = slash < 0 ? '' : d.path.slice(0, slash);
-    const g = byFolder.get(key);
-    if (g) g.push(d);
-    else byFolder.set(key, [d]);
+  const facts: NameFacts = { length: defs.length, firstOthers: new Map() };
+  nameFacts.set(defs, facts);
+  return facts;
+}
+
+/** Whether `a` goes before `b` in path and line order. */
+function precedes(a: LocatedDefinition, b: LocatedDefinition): boolean {
+  return (compareText(a.path, b.path) || a.startLine - b.startLine) < 0;
+}
+
+/**
+ * The first `k` of `defs` in path and line order that are not under `folder` (a first folder
+ * with its slash; '' leaves none out): one pass keeping a sorted short list, remembered. It was
+ * a sort of the whole list, once per name: 8 ms for a name of thousands of definitions, paid by
+ * the first keystroke's scope that met it.
+ */
+function firstOthers(facts: NameFacts, defs: readonly LocatedDefinition[], folder: string, k: number): readonly LocatedDefinition[] {
+  const known = facts.firstOthers.get(folder);
+  if (known && known.k >= k) return known.defs;
+  // The first of all, unless one is under the folder: then, and only then, a pass of its own (at
+  // most k folders hold any of the first k).
+  if (folder !== '') {
+    const head = firstOthers(facts, defs, '', k);
+    if (!head.some((d) => d.path.startsWith(folder))) return head;
   }
-  const groups: FolderGroups = { length: defs.length, byFolder };
-  folderGroups.set(defs, groups);
-  return groups;
+  const best: LocatedDefinition[] = [];
+  for (const d of defs) {
+    if (folder !== '' && d.path.startsWith(folder)) continue;
+    const full = best.length === k;
+    if (full && !precedes(d, best[k - 1])) continue;
+    let i = full ? k - 1 : best.length;
+    while (i > 0 && precedes(d, best[i - 1])) {
+      best[i] = best[i - 1];
+      i--;
+    }
+    best[i] = d;
+  }
+  if (facts.firstOthers.size >= MAX_FIRST_OTHERS) facts.firstOthers.clear();
+  facts.firstOthers.set(folder, { k, defs: best });
+  return best;
 }
 
 /**
@@ -404,19 +441,17 @@ function groupsOf(defs: readonly LocatedDefinition[]): FolderGroups {
  * in path and line order. The same answer as `nearest`, from a grouping made once per version of
  * the list.
  */
-export function nearestOfName(defs: readonly LocatedDefinition[], from: string, near: (path: string) => number, k: number): LocatedDefinition[] {
+export function nearestOfName(defs: readonly LocatedDefinition[], from: string, near: (path: string) => number, k: number, byFolder?: ReadonlyMap<string, readonly LocatedDefinition[]>): LocatedDefinition[] {
   if (defs.length < GROUPED_FROM) return nearest(defs, near, k);
-  const groups = groupsOf(defs);
+  const facts = factsOf(defs);
   const slash = from.indexOf('/');
-  const own = slash < 0 ? [] : groups.byFolder.get(from.slice(0, slash)) ?? [];
+  const own = slash < 0 ? [] : (byFolder ?? (facts.byFolder ??= groupByFirstFolder(defs))).get(firstFolderOf(from)) ?? [];
   if (own.length >= k) return nearest(own, near, k);
   const picked = own.length === 0 ? [] : nearest(own, near, own.length);
-  groups.ordered ??= [...defs].sort((a, b) => compareText(a.path, b.path) || a.startLine - b.startLine);
   // The others: not under the cursor's first folder (none is, for a file at the root).
-  const folder = slash < 0 ? undefined : from.slice(0, slash + 1);
-  for (const d of groups.ordered) {
+  for (const d of firstOthers(facts, defs, slash < 0 ? '' : from.slice(0, slash + 1), k)) {
     if (picked.length === k) break;
-    if (folder === undefined || !d.path.startsWith(folder)) picked.push(d);
+    picked.push(d);
   }
   return picked;
 }

@@ -4,7 +4,7 @@
 // caller's thread, and the cache is saved so the next start is warm.
 import { join } from 'node:path';
 import type { Logger } from '../../core/log';
-import { RepoIndex, type IndexedFile } from '../../core/index/repoIndex';
+import { RepoIndex, withDefinitionsInLineOrder, type IndexedFile } from '../../core/index/repoIndex';
 import { cutSnippet, snippetOf, type IndexedDefinition, type LocatedDefinition } from '../../core/index/snippets';
 import type { FileTags, LanguageId } from '../../core/index/tags';
 import { readTextFileSync } from '../fs/readText';
@@ -327,5 +327,5 @@ export function toIndexedFile(path: string, language: LanguageId, size: number, 
     if (!lines) referenceLines.set(r.name, [r.line]);
     else if (lines[lines.length - 1] !== r.line) lines.push(r.line);
   }
-  return { path, language, size, mtimeMs, definitions: tags.definitions.map((d) => ({ ...d, path })), references, referenceLines, imports: tags.imports };
+  return withDefinitionsInLineOrder({ path, language, size, mtimeMs, definitions: tags.definitions.map((d) => ({ ...d, path })), references, referenceLines, imports: tags.imports });
 }
