@@ -12,6 +12,9 @@
 //   @reference.call | .type | .other   a name used
 //   @import             the import statement; @import.source the module as written;
 //   @import.name        a name it brings in (also a Reference of kind 'import');
+//   @import.names       a list of names it brings in (`{ a, b as c }`, `{ x, y: z }`): each entry's
+//                       `name` field, else its `key` field if an identifier, else the entry itself
+//                       if it is an identifier, counts as an @import.name
 //   @import.default     a default import ('default'); @import.namespace a namespace/wildcard ('*')
 //   @local              a name declared for local use only (a type parameter `T`): type references
 //                       to that name in the file are dropped, they do not point to another file
@@ -28,7 +31,7 @@ import type { Grammar } from './loader';
 
 const enum Role {
   Ignore, Name, Definition, Body, Container, Scope, ScopeName, Reference, Local,
-  Import, ImportSource, ImportName, ImportDefault, ImportNamespace,
+  Import, ImportSource, ImportName, ImportNames, ImportDefault, ImportNamespace,
 }
 
 interface CaptureRole {
@@ -56,6 +59,14 @@ const REFERENCE_KINDS: ReadonlySet<string> = new Set<ReferenceKind>(['call', 'ty
 /** The kind of a tombstone: a later pattern saying an earlier one's match is not a definition. */
 const NOT_A_DEFINITION = 'none' as DefinitionKind;
 
+/**
+ * Matches a query may have in progress at once (tree-sitter's default is unbounded). A pattern
+ * that captures each entry of a long list and needs a node after it keeps one per entry, each
+ * stepped on every later node: quadratic in the list's length, where no bound drops the oldest.
+ * The patterns avoid that shape (queries/ecmascript.ts); this bounds what one would cost.
+ */
+const MATCH_LIMIT = 1024;
+
 /** Names longer than this are not identifiers someone will look up (minified code, generated blobs). */
 const MAX_NAME_LENGTH = 200;
 
@@ -69,6 +80,7 @@ function roleOf(captureName: string): CaptureRole {
     case 'import': return { role: Role.Import };
     case 'import.source': return { role: Role.ImportSource };
     case 'import.name': return { role: Role.ImportName };
+    case 'import.names': return { role: Role.ImportNames };
     case 'import.default': return { role: Role.ImportDefault };
     case 'import.namespace': return { role: Role.ImportNamespace };
     case 'local': return { role: Role.Local };
@@ -130,6 +142,15 @@ interface RawImport {
   readonly names: string[];
 }
 
+/** The name node of an entry of an @import.names list (see the contract above); undefined for a comment, a rest element, a computed key. */
+function listedName(entry: Node): Node | undefined {
+  const name = entry.childForFieldName('name');
+  if (name) return name;
+  const key = entry.childForFieldName('key');
+  if (key) return key.type.includes('identifier') ? key : undefined;
+  return entry.childCount === 0 && entry.type.includes('identifier') ? entry : undefined;
+}
+
 /** A file that yields nothing: empty input, or a parse that did not finish. */
 function emptyTags(language: LanguageId): FileTags {
   return { language, definitions: [], references: [], imports: [] };
@@ -148,12 +169,12 @@ export function extractTags(text: string, lang: LanguageId, grammar: Grammar): F
     tree = grammar.parser.parse(text);
     if (!tree) return emptyTags(lang);
     const root = tree.rootNode;
-    const matches = grammar.tagsQuery.matches(root);
+    const matches = grammar.tagsQuery.matches(root, { matchLimit: MATCH_LIMIT });
     for (let i = 0; i < matches.length; i++) acc.addMatch(matches[i]!.captures, matches[i]!.patternIndex);
     if (grammar.topLevelQuery) {
       // Numbered after the main query's patterns, so that they override them.
       const offset = grammar.tagsQuery.patternCount();
-      const top = grammar.topLevelQuery.matches(root, { maxStartDepth: 0 });
+      const top = grammar.topLevelQuery.matches(root, { maxStartDepth: 0, matchLimit: MATCH_LIMIT });
       for (let i = 0; i < top.length; i++) acc.addMatch(top[i]!.captures, offset + top[i]!.patternIndex);
     }
   } catch {
@@ -215,11 +236,13 @@ class Accumulator {
         case Role.Local: (this.locals ??= new Set()).add(this.textOf(c.node)); break;
         case Role.Import: imp = c.node; break;
         case Role.ImportSource: source = c.node; break;
-        case Role.ImportName: {
-          const n = this.textOf(c.node);
-          (importNames ??= []).push(n);
-          const short = lastSegment(n);
-          if (isName(short)) this.importRefs.push({ name: short, kind: 'import', line: c.node.startPosition.row, index: c.node.startIndex });
+        case Role.ImportName: this.addImportName(c.node, (importNames ??= [])); break;
+        case Role.ImportNames: {
+          const into = (importNames ??= []);
+          for (const entry of c.node.namedChildren) {
+            const n = entry && listedName(entry);
+            if (n) this.addImportName(n, into);
+          }
           break;
         }
         case Role.ImportDefault: (importNames ??= []).push('default'); break;
@@ -233,6 +256,14 @@ class Accumulator {
       if (isName(n)) this.scopes.push({ name: n, startIndex: scope.startIndex, endIndex: scope.endIndex });
     }
     if (imp && source) this.addImport(imp, source, importNames);
+  }
+
+  /** A name an import brings in: to the import's names, and a reference of kind 'import'. */
+  private addImportName(node: Node, into: string[]): void {
+    const n = this.textOf(node);
+    into.push(n);
+    const short = lastSegment(n);
+    if (isName(short)) this.importRefs.push({ name: short, kind: 'import', line: node.startPosition.row, index: node.startIndex });
   }
 
   private addDefinition(def: Node, kind: DefinitionKind, nameNode: Node, body: Node | undefined, container: Node | undefined, pattern: number): void {

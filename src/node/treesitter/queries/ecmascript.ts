@@ -71,16 +71,16 @@ export const ECMASCRIPT_IMPORTS = `
 (import_statement source: (string (string_fragment) @import.source)) @import
 (import_statement (import_clause (identifier) @import.default) source: (string (string_fragment) @import.source)) @import
 (import_statement (import_clause (namespace_import) @import.namespace) source: (string (string_fragment) @import.source)) @import
-(import_statement
-  (import_clause (named_imports (import_specifier name: (_) @import.name)))
-  source: (string (string_fragment) @import.source)) @import
+; A list of names is captured whole (@import.names), not name by name: a pattern capturing each
+; entry of a list and then needing a field after it keeps one match in progress per entry, each
+; stepped on every later node of the list (measured: 72 s for an import of 3,000 names, 150 s
+; for an \`export { ... }\` of 3,000 names without a source, which matches nothing).
+(import_statement (import_clause (named_imports) @import.names) source: (string (string_fragment) @import.source)) @import
 
 (export_statement source: (string (string_fragment) @import.source)) @import
 (export_statement "*" @import.namespace source: (string (string_fragment) @import.source)) @import
 (export_statement (namespace_export) @import.namespace source: (string (string_fragment) @import.source)) @import
-(export_statement
-  (export_clause (export_specifier name: (_) @import.name))
-  source: (string (string_fragment) @import.source)) @import
+(export_statement (export_clause) @import.names source: (string (string_fragment) @import.source)) @import
 
 ((call_expression
    function: (identifier) @_require
@@ -93,9 +93,7 @@ export const ECMASCRIPT_IMPORTS = `
      arguments: (arguments . (string (string_fragment) @import.source))) @import)
   (#eq? @_require "require"))
 ((variable_declarator
-   name: (object_pattern [
-     (shorthand_property_identifier_pattern) @import.name
-     (pair_pattern key: (property_identifier) @import.name)])
+   name: (object_pattern) @import.names
    value: (call_expression
      function: (identifier) @_require
      arguments: (arguments . (string (string_fragment) @import.source))) @import)
