@@ -53,7 +53,9 @@ export async function benchIndex(root = join('node_modules')): Promise<IndexBenc
     const rssMb = process.memoryUsage().rss / 1048576;
 
     // Single-file updates, as after a save: files under 100 KB.
-    const paths = [...cold.index.paths()];
+    // In path order: the index holds files in the order the workers finished them, which varies
+    // from run to run, and with it which files the cursors below would fall in.
+    const paths = [...cold.index.paths()].sort();
     const small = paths.filter((p) => (cold.index.file(p)?.size ?? 0) < 100_000);
     const update: number[] = [];
     for (let i = 0; i < 200; i++) {
