@@ -22,7 +22,7 @@ export interface IndexedFile {
 const EMPTY: ReadonlySet<string> = new Set();
 
 /** Whether definitions are in line order (a file's captures come nearly so from tree-sitter; a few files, not quite). */
-export function inLineOrder(defs: readonly { readonly startLine: number }[]): boolean {
+function inLineOrder(defs: readonly { readonly startLine: number }[]): boolean {
   for (let i = 1; i < defs.length; i++) if (defs[i].startLine < defs[i - 1].startLine) return false;
   return true;
 }
@@ -325,22 +325,11 @@ export class RepoIndex {
 /** Definitions by the first folder of their paths. */
 export function groupByFirstFolder(defs: readonly LocatedDefinition[]): Map<string, LocatedDefinition[]> {
   const groups = new Map<string, LocatedDefinition[]>();
-  // A name's list is in indexing order, mostly folder by folder: the next definition is mostly
-  // under the first folder of the one before, told by a prefix test, with no slice or lookup.
-  let key: string | undefined;
-  let group: LocatedDefinition[] = [];
   for (const d of defs) {
-    const p = d.path;
-    const same = key === undefined ? false
-      : key === '' ? p.indexOf('/') < 0
-      : p.length > key.length && p.charCodeAt(key.length) === 47 && p.startsWith(key);
-    if (!same) {
-      key = firstFolderOf(p);
-      const g = groups.get(key);
-      if (g) group = g;
-      else groups.set(key, (group = []));
-    }
-    group.push(d);
+    const key = firstFolderOf(d.path);
+    const group = groups.get(key);
+    if (group) group.push(d);
+    else groups.set(key, [d]);
   }
   return groups;
 }

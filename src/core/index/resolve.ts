@@ -395,16 +395,14 @@ function factsOf(defs: readonly LocatedDefinition[]): NameFacts {
   return facts;
 }
 
-/** Whether `a` goes before `b` in path and line order. */
-function precedes(a: LocatedDefinition, b: LocatedDefinition): boolean {
-  return (compareText(a.path, b.path) || a.startLine - b.startLine) < 0;
-}
+/** Nearness that ties every file: `nearest` then picks by path and line alone. */
+const EVERY_FILE_ALIKE = () => 1;
 
 /**
  * The first `k` of `defs` in path and line order that are not under `folder` (a first folder
- * with its slash; '' leaves none out): one pass keeping a sorted short list, remembered. It was
- * a sort of the whole list, once per name: 8 ms for a name of thousands of definitions, paid by
- * the first keystroke's scope that met it.
+ * with its slash; '' leaves none out): one pass of `nearest`, remembered. It was a sort of the
+ * whole list, once per name: 8 ms for a name of thousands of definitions, paid by the first
+ * keystroke's scope that met it.
  */
 function firstOthers(facts: NameFacts, defs: readonly LocatedDefinition[], folder: string, k: number): readonly LocatedDefinition[] {
   const known = facts.firstOthers.get(folder);
@@ -415,18 +413,7 @@ function firstOthers(facts: NameFacts, defs: readonly LocatedDefinition[], folde
     const head = firstOthers(facts, defs, '', k);
     if (!head.some((d) => d.path.startsWith(folder))) return head;
   }
-  const best: LocatedDefinition[] = [];
-  for (const d of defs) {
-    if (folder !== '' && d.path.startsWith(folder)) continue;
-    const full = best.length === k;
-    if (full && !precedes(d, best[k - 1])) continue;
-    let i = full ? k - 1 : best.length;
-    while (i > 0 && precedes(d, best[i - 1])) {
-      best[i] = best[i - 1];
-      i--;
-    }
-    best[i] = d;
-  }
+  const best = nearest(folder === '' ? defs : defs.filter((d) => !d.path.startsWith(folder)), EVERY_FILE_ALIKE, k);
   if (facts.firstOthers.size >= MAX_FIRST_OTHERS) facts.firstOthers.clear();
   facts.firstOthers.set(folder, { k, defs: best });
   return best;
